@@ -1,0 +1,199 @@
+"""Backends: the one module that names an array library.
+
+Everything else in typedtorch talks to arrays through ``backend.xp``, an array-API
+namespace (https://data-apis.org/array-api/), so one set of ops serves numpy on the
+CPU, cupy on NVIDIA GPUs, and array-api-strict in the tests. A ruff rule
+(``banned-api`` in ``pyproject.toml``) keeps numpy and cupy imports in this file.
+
+Device strings:
+
+* ``"cpu"``      -- numpy.
+* ``"cuda"``, ``"cuda:N"`` -- cupy on GPU ``N`` (imported only when first asked for).
+* ``"strict"``   -- array-api-strict on its non-CPU ``device1``: a test backend that
+  refuses any hidden numpy conversion, standing in for a GPU on machines without one.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, TypeAlias
+
+import array_api_compat
+import numpy as np
+
+# Arrays of any backend. The array API has no static type shared by numpy, cupy and
+# array-api-strict, so the engine treats them as opaque values.
+Array: TypeAlias = Any
+HostArray: TypeAlias = "np.ndarray[Any, Any]"
+
+DEFAULT_FLOAT = "float32"
+_DTYPE_NAMES = (
+    "bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
+    "float16", "float32", "float64",
+)  # fmt: skip
+
+
+class Backend:
+    """One device: its array namespace and how arrays get on and off it."""
+
+    __slots__ = ("device", "xp", "native_device", "is_host", "_to_host")
+
+    def __init__(self, device: str, xp: Any, native_device: Any, is_host: bool) -> None:
+        self.device = device
+        self.xp = xp
+        self.native_device = native_device
+        # True when arrays are numpy arrays already, so host views cost nothing.
+        self.is_host = is_host
+
+    def __repr__(self) -> str:
+        return f"Backend({self.device!r})"
+
+    def dtype(self, name: str) -> Any:
+        """The namespace's dtype object for a name such as ``"float32"``."""
+        if name not in _DTYPE_NAMES:
+            raise ValueError(f"unknown dtype {name!r}; expected one of {', '.join(_DTYPE_NAMES)}")
+        return getattr(self.xp, name)
+
+    def from_host(self, host: HostArray) -> Array:
+        """Copy (or, on the CPU, adopt) a numpy array onto this device."""
+        if self.is_host:
+            return host
+        return self.xp.asarray(host, device=self.native_device)
+
+    def to_host(self, array: Array) -> HostArray:
+        """A numpy array with the same values; a copy unless this is the CPU."""
+        if self.is_host:
+            return np.asarray(array)
+        if _is_cupy(array):
+            import cupy
+
+            return cupy.asnumpy(array)  # type: ignore[no-any-return]
+        # array-api-strict: hop to its CPU device first, which numpy may read.
+        cpu = self.xp.asarray(array, device=self.xp.Device("CPU_DEVICE"))
+        return np.asarray(cpu)
+
+    def dtype_name(self, array: Array) -> str:
+        return str(array.dtype).rsplit(".", 1)[-1]
+
+
+def host_array(data: object, dtype: str | None) -> HostArray:
+    """Python data or a numpy array as a numpy array, float32 unless ``dtype`` says.
+
+    Integer and boolean data keep int64 and bool, as ``torch.tensor`` does.
+    """
+    arr = np.asarray(data)
+    if dtype is not None:
+        return arr.astype(dtype, copy=False)
+    if arr.dtype.kind == "f" or arr.dtype.kind not in "biu":
+        return arr.astype(DEFAULT_FLOAT, copy=False)
+    if arr.dtype.kind in "iu" and arr.dtype != np.uint8:
+        return arr.astype(np.int64, copy=False)
+    return arr
+
+
+def is_host_array(obj: object) -> bool:
+    return isinstance(obj, np.ndarray | np.generic)
+
+
+class _Rng(threading.local):
+    # Per thread, so concurrent data loaders never interleave draws.
+    gen = np.random.default_rng()
+
+
+_rng = _Rng()
+
+
+def manual_seed(seed: int) -> None:
+    """Reseed the host generator behind ``randn``/``rand`` and parameter init."""
+    _rng.gen = np.random.default_rng(seed)
+
+
+def host_random(kind: str, shape: tuple[int, ...], seed: int | None) -> HostArray:
+    """Float32 draws on the host, so one seed gives the same values on every device."""
+    gen = _rng.gen if seed is None else np.random.default_rng(seed)
+    if kind == "normal":
+        return gen.standard_normal(shape, dtype=np.float32)
+    if kind == "uniform":
+        return gen.random(shape, dtype=np.float32)
+    raise ValueError(f"unknown distribution {kind!r}")
+
+
+def host_uniform(low: float, high: float, shape: tuple[int, ...], seed: int | None) -> HostArray:
+    """Uniform float32 draws in ``[low, high)`` on the host (for parameter init)."""
+    return (host_random("uniform", shape, seed) * np.float32(high - low) + np.float32(low)).astype(
+        np.float32, copy=False
+    )
+
+
+def _is_cupy(array: Array) -> bool:
+    return type(array).__module__.startswith("cupy")
+
+
+_backends: dict[str, Backend] = {}
+_lock = threading.Lock()
+
+
+def get_backend(device: str | None) -> Backend:
+    """The backend for a device string; ``None`` means ``"cpu"``."""
+    if device is None:
+        device = "cpu"
+    backend = _backends.get(device)
+    if backend is not None:
+        return backend
+    with _lock:
+        backend = _make_backend(device)
+        _backends[device] = backend
+        _backends[backend.device] = backend
+    return backend
+
+
+def _make_backend(device: str) -> Backend:
+    if device == "cpu":
+        return Backend("cpu", array_api_compat.array_namespace(np.empty(0)), "cpu", True)
+    if device == "strict":
+        import array_api_strict
+
+        return Backend("strict", array_api_strict, array_api_strict.Device("device1"), False)
+    if device == "cuda" or device.startswith("cuda:"):
+        index_text = device[5:] or "0"
+        if not index_text.isdigit():
+            raise ValueError(f"bad device {device!r}: expected 'cuda' or 'cuda:N'")
+        canonical = f"cuda:{int(index_text)}"
+        if canonical in _backends:
+            return _backends[canonical]
+        try:
+            import cupy
+        except ImportError as e:
+            raise RuntimeError(f"device {device!r} needs cupy: pip install 'typedtorch[cuda12]' (or cuda13)") from e
+        if not cupy.is_available():
+            raise RuntimeError(f"device {device!r}: cupy is installed but no CUDA GPU is usable")
+        native = cupy.cuda.Device(int(index_text))
+        xp = array_api_compat.array_namespace(cupy.empty(0))
+        return Backend(canonical, xp, native, False)
+    raise ValueError(f"unknown device {device!r}; expected 'cpu', 'cuda', 'cuda:N' or 'strict'")
+
+
+def backend_of(array: Array) -> Backend:
+    """The backend that owns an existing array (numpy, cupy or array-api-strict)."""
+    if is_host_array(array):
+        return get_backend("cpu")
+    if _is_cupy(array):
+        return get_backend(f"cuda:{array.device.id}")
+    if type(array).__module__.startswith("array_api_strict"):
+        if str(array.device) != str(get_backend("strict").native_device):
+            raise ValueError(f"array-api-strict arrays must live on device1, got {array.device}")
+        return get_backend("strict")
+    raise TypeError(f"not an array typedtorch can hold: {type(array).__name__}")
+
+
+def from_dlpack(obj: Any) -> Array:
+    """Adopt any ``__dlpack__`` producer, on the CPU (numpy) or a GPU (cupy)."""
+    kind, index = obj.__dlpack_device__()
+    if kind == 1:  # kDLCPU
+        return np.from_dlpack(obj)
+    if kind == 2:  # kDLCUDA
+        get_backend(f"cuda:{index}")  # a clear error if cupy or the GPU is missing
+        import cupy
+
+        return cupy.from_dlpack(obj)
+    raise TypeError(f"from_dlpack: unsupported DLPack device type {kind}")
