@@ -17,106 +17,21 @@ from ._backend import from_dlpack as _from_dlpack
 from ._dims import D0, D1, D2, D3, D4, D5
 from ._tensor import AnyTensor, Tensor, adopt, make
 
-_Fill = Callable[[Backend, tuple[int, ...], Any], Array]
+_Fill = Callable[[Backend, tuple[int, ...], str], Array]
 
 
-class _ShapeFactory:
-    """``zeros``, ``ones``, ``randn`` and ``rand`` share one typed signature.
-
-    One overload per rank (0 to 6) keeps each size's literal type; higher ranks are
-    still allowed and typed ``Tensor[*tuple[Any, ...]]``.
-    """
-
-    def __init__(self, name: str, fill: _Fill, doc: str) -> None:
-        self.__name__ = self.__qualname__ = name
-        self.__doc__ = doc
-        self._fill = fill
-
-    def __repr__(self) -> str:
-        return f"<typedtorch.{self.__name__}>"
-
-    @overload
-    def __call__(
-        self, *, dtype: str | None = None, device: str | None = None, requires_grad: bool = False
-    ) -> Tensor[()]: ...
-    @overload
-    def __call__(
-        self, d0: D0, /, *, dtype: str | None = None, device: str | None = None, requires_grad: bool = False
-    ) -> Tensor[D0]: ...
-    @overload
-    def __call__(
-        self, d0: D0, d1: D1, /, *, dtype: str | None = None, device: str | None = None, requires_grad: bool = False
-    ) -> Tensor[D0, D1]: ...
-    @overload
-    def __call__(
-        self,
-        d0: D0,
-        d1: D1,
-        d2: D2,
-        /,
-        *,
-        dtype: str | None = None,
-        device: str | None = None,
-        requires_grad: bool = False,
-    ) -> Tensor[D0, D1, D2]: ...
-    @overload
-    def __call__(
-        self,
-        d0: D0,
-        d1: D1,
-        d2: D2,
-        d3: D3,
-        /,
-        *,
-        dtype: str | None = None,
-        device: str | None = None,
-        requires_grad: bool = False,
-    ) -> Tensor[D0, D1, D2, D3]: ...
-    @overload
-    def __call__(
-        self,
-        d0: D0,
-        d1: D1,
-        d2: D2,
-        d3: D3,
-        d4: D4,
-        /,
-        *,
-        dtype: str | None = None,
-        device: str | None = None,
-        requires_grad: bool = False,
-    ) -> Tensor[D0, D1, D2, D3, D4]: ...
-    @overload
-    def __call__(
-        self,
-        d0: D0,
-        d1: D1,
-        d2: D2,
-        d3: D3,
-        d4: D4,
-        d5: D5,
-        /,
-        *,
-        dtype: str | None = None,
-        device: str | None = None,
-        requires_grad: bool = False,
-    ) -> Tensor[D0, D1, D2, D3, D4, D5]: ...
-    @overload
-    def __call__(
-        self, *shape: int, dtype: str | None = None, device: str | None = None, requires_grad: bool = False
-    ) -> AnyTensor: ...
-    def __call__(self, *shape: int, dtype: str | None = None, device: str | None = None, requires_grad: bool = False) -> AnyTensor:  # fmt: skip
-        for s in shape:
-            if not isinstance(s, int) or s < 0:
-                raise ValueError(f"{self.__name__}: sizes must be non-negative ints, got {shape}")
-        backend = get_backend(device)
-        t = make(self._fill(backend, shape, dtype or "float32"), backend, None)
-        t.requires_grad = requires_grad
-        return t
+def _build(name: str, fill: _Fill, shape: tuple[int, ...], dtype: str | None, device: str | None, requires_grad: bool) -> AnyTensor:  # fmt: skip
+    for s in shape:
+        if not isinstance(s, int) or s < 0:
+            raise ValueError(f"{name}: sizes must be non-negative ints, got {shape}")
+    backend = get_backend(device)
+    t = make(fill(backend, shape, dtype or "float32"), backend, None)
+    t.requires_grad = requires_grad
+    return t
 
 
 def _constant(value: float) -> _Fill:
-    def fill(backend: Backend, shape: tuple[int, ...], dtype: Any) -> Array:
+    def fill(backend: Backend, shape: tuple[int, ...], dtype: str) -> Array:
         return backend.xp.full(shape, value, dtype=backend.dtype(dtype), device=backend.native_device)
 
     return fill
@@ -124,22 +39,103 @@ def _constant(value: float) -> _Fill:
 
 def _random(kind: str) -> _Fill:
     # Drawn on the host so one seed gives the same numbers on every device.
-    def fill(backend: Backend, shape: tuple[int, ...], dtype: Any) -> Array:
+    def fill(backend: Backend, shape: tuple[int, ...], dtype: str) -> Array:
         return backend.from_host(host_random(kind, shape, None).astype(dtype, copy=False))
 
     return fill
 
 
-zeros = _ShapeFactory("zeros", _constant(0.0), "A tensor of zeros: ``zeros(4, 2)`` is ``Matrix[L[4], L[2]]``.")
-ones = _ShapeFactory("ones", _constant(1.0), "A tensor of ones: ``ones(3)`` is ``Vector[L[3]]``.")
-randn = _ShapeFactory(
-    "randn",
-    _random("normal"),
-    "Standard normal draws (seeded by ``tt.manual_seed``): ``randn(3, requires_grad=True)``.",
-)
-rand = _ShapeFactory(
-    "rand", _random("uniform"), "Uniform draws in [0, 1) (seeded by ``tt.manual_seed``): ``rand(2, 2)``."
-)
+_zeros, _ones, _normal, _uniform = _constant(0.0), _constant(1.0), _random("normal"), _random("uniform")
+
+
+# One overload per rank (0 to 6) keeps each size's literal type. The last overload, for
+# rank 7 and up, takes at least seven sizes on purpose: a catch-all `*shape: int`
+# overload would also match `zeros(4, 2)` whenever the literal overload fails against
+# the expected type, silently turning a size mismatch into `Any`.
+# fmt: off
+@overload
+def zeros(*, dtype: str | None = None, device: str | None = None, requires_grad: bool = False) -> Tensor[()]: ...
+@overload
+def zeros(d0: D0, /, *, dtype: str | None = None, device: str | None = None, requires_grad: bool = False) -> Tensor[D0]: ...
+@overload
+def zeros(d0: D0, d1: D1, /, *, dtype: str | None = None, device: str | None = None, requires_grad: bool = False) -> Tensor[D0, D1]: ...
+@overload
+def zeros(d0: D0, d1: D1, d2: D2, /, *, dtype: str | None = None, device: str | None = None, requires_grad: bool = False) -> Tensor[D0, D1, D2]: ...
+@overload
+def zeros(d0: D0, d1: D1, d2: D2, d3: D3, /, *, dtype: str | None = None, device: str | None = None, requires_grad: bool = False) -> Tensor[D0, D1, D2, D3]: ...
+@overload
+def zeros(d0: D0, d1: D1, d2: D2, d3: D3, d4: D4, /, *, dtype: str | None = None, device: str | None = None, requires_grad: bool = False) -> Tensor[D0, D1, D2, D3, D4]: ...
+@overload
+def zeros(d0: D0, d1: D1, d2: D2, d3: D3, d4: D4, d5: D5, /, *, dtype: str | None = None, device: str | None = None, requires_grad: bool = False) -> Tensor[D0, D1, D2, D3, D4, D5]: ...
+@overload
+def zeros(d0: int, d1: int, d2: int, d3: int, d4: int, d5: int, d6: int, /, *shape: int, dtype: str | None = None, device: str | None = None, requires_grad: bool = False) -> AnyTensor: ...
+def zeros(*shape: int, dtype: str | None = None, device: str | None = None, requires_grad: bool = False) -> AnyTensor:
+    """A tensor of zeros: ``tt.zeros(4, 2)`` is ``Matrix[Literal[4], Literal[2]]``."""
+    return _build("zeros", _zeros, shape, dtype, device, requires_grad)
+
+
+@overload
+def ones(*, dtype: str | None = None, device: str | None = None, requires_grad: bool = False) -> Tensor[()]: ...
+@overload
+def ones(d0: D0, /, *, dtype: str | None = None, device: str | None = None, requires_grad: bool = False) -> Tensor[D0]: ...
+@overload
+def ones(d0: D0, d1: D1, /, *, dtype: str | None = None, device: str | None = None, requires_grad: bool = False) -> Tensor[D0, D1]: ...
+@overload
+def ones(d0: D0, d1: D1, d2: D2, /, *, dtype: str | None = None, device: str | None = None, requires_grad: bool = False) -> Tensor[D0, D1, D2]: ...
+@overload
+def ones(d0: D0, d1: D1, d2: D2, d3: D3, /, *, dtype: str | None = None, device: str | None = None, requires_grad: bool = False) -> Tensor[D0, D1, D2, D3]: ...
+@overload
+def ones(d0: D0, d1: D1, d2: D2, d3: D3, d4: D4, /, *, dtype: str | None = None, device: str | None = None, requires_grad: bool = False) -> Tensor[D0, D1, D2, D3, D4]: ...
+@overload
+def ones(d0: D0, d1: D1, d2: D2, d3: D3, d4: D4, d5: D5, /, *, dtype: str | None = None, device: str | None = None, requires_grad: bool = False) -> Tensor[D0, D1, D2, D3, D4, D5]: ...
+@overload
+def ones(d0: int, d1: int, d2: int, d3: int, d4: int, d5: int, d6: int, /, *shape: int, dtype: str | None = None, device: str | None = None, requires_grad: bool = False) -> AnyTensor: ...
+def ones(*shape: int, dtype: str | None = None, device: str | None = None, requires_grad: bool = False) -> AnyTensor:
+    """A tensor of ones: ``tt.ones(3)`` is ``Vector[Literal[3]]``."""
+    return _build("ones", _ones, shape, dtype, device, requires_grad)
+
+
+@overload
+def randn(*, dtype: str | None = None, device: str | None = None, requires_grad: bool = False) -> Tensor[()]: ...
+@overload
+def randn(d0: D0, /, *, dtype: str | None = None, device: str | None = None, requires_grad: bool = False) -> Tensor[D0]: ...
+@overload
+def randn(d0: D0, d1: D1, /, *, dtype: str | None = None, device: str | None = None, requires_grad: bool = False) -> Tensor[D0, D1]: ...
+@overload
+def randn(d0: D0, d1: D1, d2: D2, /, *, dtype: str | None = None, device: str | None = None, requires_grad: bool = False) -> Tensor[D0, D1, D2]: ...
+@overload
+def randn(d0: D0, d1: D1, d2: D2, d3: D3, /, *, dtype: str | None = None, device: str | None = None, requires_grad: bool = False) -> Tensor[D0, D1, D2, D3]: ...
+@overload
+def randn(d0: D0, d1: D1, d2: D2, d3: D3, d4: D4, /, *, dtype: str | None = None, device: str | None = None, requires_grad: bool = False) -> Tensor[D0, D1, D2, D3, D4]: ...
+@overload
+def randn(d0: D0, d1: D1, d2: D2, d3: D3, d4: D4, d5: D5, /, *, dtype: str | None = None, device: str | None = None, requires_grad: bool = False) -> Tensor[D0, D1, D2, D3, D4, D5]: ...
+@overload
+def randn(d0: int, d1: int, d2: int, d3: int, d4: int, d5: int, d6: int, /, *shape: int, dtype: str | None = None, device: str | None = None, requires_grad: bool = False) -> AnyTensor: ...
+def randn(*shape: int, dtype: str | None = None, device: str | None = None, requires_grad: bool = False) -> AnyTensor:
+    """Standard normal draws, seeded by ``tt.manual_seed``: ``tt.randn(3, requires_grad=True)``."""
+    return _build("randn", _normal, shape, dtype, device, requires_grad)
+
+
+@overload
+def rand(*, dtype: str | None = None, device: str | None = None, requires_grad: bool = False) -> Tensor[()]: ...
+@overload
+def rand(d0: D0, /, *, dtype: str | None = None, device: str | None = None, requires_grad: bool = False) -> Tensor[D0]: ...
+@overload
+def rand(d0: D0, d1: D1, /, *, dtype: str | None = None, device: str | None = None, requires_grad: bool = False) -> Tensor[D0, D1]: ...
+@overload
+def rand(d0: D0, d1: D1, d2: D2, /, *, dtype: str | None = None, device: str | None = None, requires_grad: bool = False) -> Tensor[D0, D1, D2]: ...
+@overload
+def rand(d0: D0, d1: D1, d2: D2, d3: D3, /, *, dtype: str | None = None, device: str | None = None, requires_grad: bool = False) -> Tensor[D0, D1, D2, D3]: ...
+@overload
+def rand(d0: D0, d1: D1, d2: D2, d3: D3, d4: D4, /, *, dtype: str | None = None, device: str | None = None, requires_grad: bool = False) -> Tensor[D0, D1, D2, D3, D4]: ...
+@overload
+def rand(d0: D0, d1: D1, d2: D2, d3: D3, d4: D4, d5: D5, /, *, dtype: str | None = None, device: str | None = None, requires_grad: bool = False) -> Tensor[D0, D1, D2, D3, D4, D5]: ...
+@overload
+def rand(d0: int, d1: int, d2: int, d3: int, d4: int, d5: int, d6: int, /, *shape: int, dtype: str | None = None, device: str | None = None, requires_grad: bool = False) -> AnyTensor: ...
+def rand(*shape: int, dtype: str | None = None, device: str | None = None, requires_grad: bool = False) -> AnyTensor:
+    """Uniform draws in [0, 1), seeded by ``tt.manual_seed``: ``tt.rand(2, 2)``."""
+    return _build("rand", _uniform, shape, dtype, device, requires_grad)
+# fmt: on
 
 
 @overload
@@ -178,9 +174,10 @@ def full(
     device: str | None = None,
     requires_grad: bool = False,
 ) -> Tensor[D0, D1, D2]: ...
+# Rank 4 and up only, for the reason given at `_ShapeFactory.__call__`.
 @overload
 def full(
-    shape: tuple[int, ...],
+    shape: tuple[int, int, int, int, *tuple[int, ...]],
     fill_value: float,
     *,
     dtype: str | None = None,
@@ -189,24 +186,24 @@ def full(
 ) -> AnyTensor: ...
 def full(shape: tuple[int, ...], fill_value: float, *, dtype: str | None = None, device: str | None = None, requires_grad: bool = False) -> AnyTensor:  # fmt: skip
     """A tensor filled with one value, shaped like ``torch.full``: ``full((2, 3), 0.5)``."""
-    backend = get_backend(device)
     if dtype is None:
         dtype = "int64" if isinstance(fill_value, int) and not isinstance(fill_value, bool) else "float32"
-    t = make(_constant(fill_value)(backend, tuple(shape), dtype), backend, None)
-    t.requires_grad = requires_grad
-    return t
+    return _build("full", _constant(fill_value), tuple(shape), dtype, device, requires_grad)
 
 
 @overload
 def arange(end: D0, /, *, dtype: str | None = None, device: str | None = None) -> Tensor[D0]: ...
 @overload
-def arange(end: float, /, *, dtype: str | None = None, device: str | None = None) -> Tensor[Any]: ...
-@overload
 def arange(
     start: float, end: float, step: float = 1, /, *, dtype: str | None = None, device: str | None = None
 ) -> Tensor[Any]: ...
 def arange(start: float, end: float | None = None, step: float = 1, /, *, dtype: str | None = None, device: str | None = None) -> AnyTensor:  # fmt: skip
-    """``start, start + step, ...`` below ``end``; ``arange(5)`` is ``Vector[L[5]]`` of int64."""
+    """``start, start + step, ...`` below ``end``; ``arange(5)`` is ``Vector[L[5]]`` of int64.
+
+    A single argument must be an int (its literal becomes the length; no catch-all
+    overload, for the reason given at ``_ShapeFactory.__call__``); float ranges take
+    ``start`` and ``end``: ``arange(0.0, 1.0, 0.25)``.
+    """
     if end is None:
         start, end = 0, start
     if dtype is None:

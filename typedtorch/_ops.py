@@ -254,7 +254,7 @@ class MatMul(BinaryOp):
         # Vectors act as a 1-row / 1-column matrix; restore their rank at the end.
         a2 = a if a.ndim > 1 else xp.reshape(a, (1, a.shape[0]))
         b2 = b if b.ndim > 1 else xp.reshape(b, (b.shape[0], 1))
-        g2 = xp.reshape(g, (*g.shape[:-1], 1) if b.ndim == 1 else g.shape)
+        g2 = xp.reshape(g, (*g.shape, 1)) if b.ndim == 1 else g
         if a.ndim == 1:
             g2 = xp.reshape(g2, (*g2.shape[:-1], 1, g2.shape[-1]))
         ga = gb = None
