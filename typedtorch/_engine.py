@@ -10,6 +10,7 @@ nothing of layers.
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -67,10 +68,11 @@ class Function:
     work nobody asked for (for example the input gradient of a first layer).
     """
 
-    __slots__ = ("parents", "needs")
+    __slots__ = ("parents", "needs", "seq")
 
     parents: tuple[AnyTensor | None, ...]
     needs: tuple[bool, ...]
+    seq: int  # recording order; see `_collect`
 
     def backward(self, grad: Array) -> tuple[Array | None, ...]:
         """Gradients for each parent, given the gradient of the output."""
@@ -87,6 +89,9 @@ class _Freed(Function):
 # Marks tensors whose graph a completed backward() has released. A distinct marker,
 # not None, so a second backward() is an error instead of a silent no-op.
 FREED: Function = _Freed()
+
+# Sequence numbers for recorded ops (thread-safe under the GIL).
+next_seq = itertools.count().__next__
 
 
 def unbroadcast(xp: Any, grad: Array, shape: tuple[int, ...]) -> Array:
@@ -106,55 +111,63 @@ def unbroadcast(xp: Any, grad: Array, shape: tuple[int, ...]) -> Array:
     return xp.reshape(grad, shape)
 
 
-def _topological(root: AnyTensor) -> list[AnyTensor]:
-    """Tensors reachable from ``root`` that need a gradient, inputs before outputs."""
-    order: list[AnyTensor] = []
-    seen: set[int] = set()
-    stack: list[tuple[AnyTensor, bool]] = [(root, False)]
+def _collect(root: AnyTensor) -> list[AnyTensor]:
+    """Recorded tensors reachable from ``root``, outputs before inputs.
+
+    Every op takes a sequence number when it is recorded and an op's inputs exist
+    before it runs, so sorting by that number, newest first, is a topological order;
+    no post-order bookkeeping is needed. Refuses a freed graph before anything moves.
+    """
+    interior: list[AnyTensor] = []
+    seen = {root}
+    stack = [root]
     while stack:
-        t, expanded = stack.pop()
-        if expanded:
-            order.append(t)
-            continue
-        if id(t) in seen:
-            continue
-        seen.add(id(t))
-        stack.append((t, True))
+        t = stack.pop()
         node = t._node
-        if node is None:
+        if node is None:  # a leaf
             continue
         if node is FREED:
             raise RuntimeError(
                 "backward() through a graph that was already freed: a previous backward() "
                 "released it; call backward(retain_graph=True) the first time to keep it"
             )
+        interior.append(t)
         for parent in node.parents:
-            if parent is not None and parent.requires_grad and id(parent) not in seen:
-                stack.append((parent, False))
-    return order
+            if parent is not None and parent.requires_grad and parent not in seen:
+                seen.add(parent)
+                stack.append(parent)
+    interior.sort(key=_seq, reverse=True)
+    return interior
+
+
+def _seq(t: AnyTensor) -> int:
+    return t._node.seq  # type: ignore[union-attr]
 
 
 def run_backward(root: AnyTensor, retain_graph: bool) -> None:
-    """Accumulate d(root)/d(leaf) into ``.grad`` of every leaf that requires grad."""
-    order = _topological(root)  # raises before any .grad changes
-    xp = root._backend.xp
-    data = root._data
-    grads: dict[int, Array] = {id(root): xp.ones((), dtype=data.dtype, device=root._backend.native_device)}
-    for t in reversed(order):
-        g = grads.pop(id(t), None)
+    """Accumulate d(root)/d(leaf) into ``.grad`` of every leaf that requires grad.
+
+    Gradients are gathered per tensor (tensors hash by identity) and written to the
+    leaves only at the end, so an error anywhere leaves every ``.grad`` as it was.
+    """
+    interior = _collect(root)
+    backend = root._backend
+    grads: dict[AnyTensor, Array] = {
+        root: backend.xp.ones((), dtype=root._data.dtype, device=backend.native_device)
+    }
+    for t in interior:
+        g = grads.pop(t, None)
         node = t._node
-        if node is None:  # a leaf
-            if g is not None:
-                # Out of place: `g` may be a view shared with another leaf's gradient.
-                t._grad = g if t._grad is None else t._grad + g
-            continue
         if not retain_graph:
             t._node = FREED
-        if g is None:
+        if g is None or node is None:  # no gradient reached it (e.g. through argmax)
             continue
+        # Ops return None for inputs whose `needs` flag is off, so no other filter here.
         for parent, pg in zip(node.parents, node.backward(g), strict=True):
-            if pg is None or parent is None or not parent.requires_grad:
-                continue
-            key = id(parent)
-            prev = grads.get(key)
-            grads[key] = pg if prev is None else prev + pg
+            if pg is not None:
+                prev = grads.get(parent)  # type: ignore[arg-type]
+                grads[parent] = pg if prev is None else prev + pg  # type: ignore[index]
+    # What is left are the leaves. Out of place: `g` may be a view shared with another
+    # leaf's gradient, so it is never accumulated into.
+    for leaf, g in grads.items():
+        leaf._grad = g if leaf._grad is None else leaf._grad + g

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import Any, TypeAlias
 
 from ._backend import Array, Backend
-from ._engine import Function, grad_mode, unbroadcast
+from ._engine import Function, grad_mode, next_seq, unbroadcast
 from ._errors import DeviceError, ShapeError
 from ._tensor import Tensor, make
 
@@ -36,6 +36,7 @@ def apply1(fn: UnaryOp, x: Tensor[*tuple[Any, ...]]) -> Tensor[*tuple[Any, ...]]
     if x.requires_grad and grad_mode.enabled:
         fn.parents = (x,)
         fn.needs = (True,)
+        fn.seq = next_seq()
         return make(out, backend, fn)
     return make(out, backend, None)
 
@@ -69,6 +70,7 @@ def apply2(fn: BinaryOp, a: Operand, b: Operand) -> Tensor[*tuple[Any, ...]]:
     if (a_needs or b_needs) and grad_mode.enabled:
         fn.parents = (a if isinstance(a, Tensor) else None, b if isinstance(b, Tensor) else None)
         fn.needs = (a_needs, b_needs)
+        fn.seq = next_seq()
         return make(out, backend, fn)
     return make(out, backend, None)
 
@@ -94,6 +96,7 @@ def apply_n(fn: ManyOp, inputs: Sequence[Tensor[*tuple[Any, ...]]]) -> Tensor[*t
     if any(needs) and grad_mode.enabled:
         fn.parents = tuple(inputs)
         fn.needs = needs
+        fn.seq = next_seq()
         return make(out, backend, fn)
     return make(out, backend, None)
 
@@ -315,6 +318,7 @@ def where(cond: Tensor[*tuple[Any, ...]], a: Operand, b: Operand) -> Tensor[*tup
         fn.ashape, fn.bshape = _sh(parts[0]), _sh(parts[1])
         fn.parents = (cond, a if isinstance(a, Tensor) else None, b if isinstance(b, Tensor) else None)
         fn.needs = needs
+        fn.seq = next_seq()
         return make(out, backend, fn)
     return make(out, backend, None)
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, TypeAlias, overload
 
 from ._backend import Array, Backend, HostArray, backend_of, get_backend, host_array
 from ._dims import A, K, M, N, P, R, S, Z
-from ._engine import FREED, Function, grad_mode, run_backward
+from ._engine import FREED, Function, grad_mode, next_seq, run_backward
 from ._errors import DeviceError, ShapeError
 
 if TYPE_CHECKING:
@@ -159,7 +159,7 @@ class Tensor(Generic[*S]):
         data = target.from_host(self._backend.to_host(self._data))
         if self.requires_grad and grad_mode.enabled:
             node = _ops.ToDevice(self._backend, target)
-            node.parents, node.needs = (self,), (True,)
+            node.parents, node.needs, node.seq = (self,), (True,), next_seq()
             return make(data, target, node)
         return make(data, target, None)
 
