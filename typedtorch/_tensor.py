@@ -38,6 +38,10 @@ class Tensor(Generic[*S]):
 
     __slots__ = ("_data", "_backend", "_node", "_grad", "requires_grad")
 
+    # numpy defers to our reflected operators (`np.float32(2) * x` calls
+    # `x.__rmul__`) instead of converting the tensor and dropping its graph.
+    __array_ufunc__ = None
+
     _data: Array
     _backend: Backend
     # The op that produced this tensor (None for leaves and untracked results).
@@ -471,6 +475,10 @@ class Tensor(Generic[*S]):
             return _ops.apply1(_ops.Take(key._data), self)
         if not isinstance(key, tuple):
             key = (key, ...)
+        elif not any(k is Ellipsis for k in key):
+            # The array API (and array-api-strict) wants every dim indexed or an
+            # explicit `...`; numpy's implicit trailing `:` made explicit.
+            key = (*key, ...)
         return _ops.apply1(_ops.GetItem(key), self)
 
 
