@@ -36,7 +36,7 @@ _DTYPE_NAMES = (
 class Backend:
     """One device: its array namespace and how arrays get on and off it."""
 
-    __slots__ = ("device", "xp", "native_device", "is_host", "_to_host")
+    __slots__ = ("device", "xp", "native_device", "is_host", "_ones")
 
     def __init__(self, device: str, xp: Any, native_device: Any, is_host: bool) -> None:
         self.device = device
@@ -44,9 +44,25 @@ class Backend:
         self.native_device = native_device
         # True when arrays are numpy arrays already, so host views cost nothing.
         self.is_host = is_host
+        self._ones: dict[Any, Array] = {}
 
     def __repr__(self) -> str:
         return f"Backend({self.device!r})"
+
+    def one(self, dtype: Any) -> Array:
+        """A 0-d one: the seed gradient of ``backward()``.
+
+        On the CPU it is made once and frozen read-only, since it can end up as a
+        leaf's ``.grad``; other arrays cannot be frozen, so they get a fresh one.
+        """
+        if not self.is_host:
+            return self.xp.ones((), dtype=dtype, device=self.native_device)
+        one = self._ones.get(dtype)
+        if one is None:
+            one = np.ones((), dtype=dtype)
+            one.flags.writeable = False
+            self._ones[dtype] = one
+        return one
 
     def dtype(self, name: str) -> Any:
         """The namespace's dtype object for a name such as ``"float32"``."""

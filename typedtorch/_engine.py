@@ -152,9 +152,7 @@ def run_backward(root: AnyTensor, retain_graph: bool) -> None:
     """
     interior = _collect(root)
     backend = root._backend
-    grads: dict[AnyTensor, Array] = {
-        root: backend.xp.ones((), dtype=root._data.dtype, device=backend.native_device)
-    }
+    grads: dict[AnyTensor, Array] = {root: backend.one(root._data.dtype)}
     for t in interior:
         g = grads.pop(t, None)
         node = t._node
