@@ -92,12 +92,13 @@ class Backend:
         return str(array.dtype).rsplit(".", 1)[-1]
 
 
-def host_array(data: object, dtype: str | None) -> HostArray:
+def host_array(data: object, dtype: str | None, copy: bool = False) -> HostArray:
     """Python data or a numpy array as a numpy array, float32 unless ``dtype`` says.
 
-    Integer and boolean data keep int64 and bool, as ``torch.tensor`` does.
+    Integer and boolean data keep int64 and bool, as ``torch.tensor`` does. With
+    ``copy`` the result never shares memory with ``data`` (``tt.tensor`` copies).
     """
-    arr = np.asarray(data)
+    arr = np.array(data, copy=True) if copy else np.asarray(data)
     if dtype is not None:
         return arr.astype(dtype, copy=False)
     if arr.dtype.kind == "f" or arr.dtype.kind not in "biu":

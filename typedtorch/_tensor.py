@@ -61,7 +61,7 @@ class Tensor(Generic[*S]):
         if isinstance(data, Tensor):
             data = data.numpy()
         backend = get_backend(device)
-        self._data = backend.from_host(host_array(data, dtype))
+        self._data = backend.from_host(host_array(data, dtype, copy=True))
         self._backend = backend
         self._node = None
         self._grad = None
