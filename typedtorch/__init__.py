@@ -118,3 +118,7 @@ __all__ = [
     "where",
     "zeros",
 ]
+
+# The subpackages import the core above, so they come last.
+from . import nn as nn
+from . import optim as optim

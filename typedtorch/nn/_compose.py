@@ -1,0 +1,332 @@
+"""Composition: ``a >> b >> c`` and ``Sequential(a, b, c)``, typed end to end.
+
+Both forms check, with plain mypy, that each layer's output feature size is the
+next layer's input size; the result is a ``Sequential[In, Out]`` whose ``__call__``
+maps ``Matrix[B, In]`` to ``Matrix[B, Out]`` for any batch size ``B``.
+
+``>>`` is checked one step at a time and is exact. ``Sequential(...)`` is checked
+through one overload per length, all at once, and plain mypy gets one case wrong:
+when two *shape-preserving* layers (``ReLU``, ``Dropout``, ...) are separated by a
+layer that changes the size (``Linear, ReLU, Linear, ReLU``), mypy solves both
+shape-preserving layers' type variables as one and reports a false
+``Cannot infer value of type parameter`` error. Mismatched chains are still
+rejected. The mypy plugin closes that hole; until then, write such chains with ``>>``.
+(tests/typing/accept/nn_sequential_hole.py shows the cases.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
+
+from typing_extensions import TypeVarTuple
+
+from typedtorch._dims import S
+from typedtorch._tensor import Tensor
+
+from ._module import Module
+
+if TYPE_CHECKING:
+    from ._flatten import Flatten
+
+F = TypeVarTuple("F")  # the input's feature dims (after the batch dim)
+B = TypeVar("B")  # the batch size, bound per call
+X = TypeVar("X")
+Y = TypeVar("Y")
+Z = TypeVar("Z")
+T1 = TypeVar("T1")
+T2 = TypeVar("T2")
+T3 = TypeVar("T3")
+T4 = TypeVar("T4")
+T5 = TypeVar("T5")
+T6 = TypeVar("T6")
+T7 = TypeVar("T7")
+T8 = TypeVar("T8")
+T9 = TypeVar("T9")
+
+
+class Sequential(Module, Generic[*F, Y]):
+    """Layers applied in order; ``Sequential[In, Out]`` maps ``Matrix[B, In]`` to ``Matrix[B, Out]``.
+
+    >>> import typedtorch as tt
+    >>> from typedtorch import nn
+    >>> model = nn.Sequential(nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 10))
+    >>> model(tt.zeros(32, 784)).shape   # statically Matrix[Literal[32], Literal[10]]
+    (32, 10)
+
+    ``a >> b`` builds the same thing and is checked exactly (see the module doc for
+    the one pattern where ``Sequential(...)`` needs the mypy plugin). Layers are named
+    ``"0"``, ``"1"``, ... in ``named_parameters``. A leading ``Flatten()`` gives a
+    ``Sequential[*tuple[Any, ...], Out]``, which accepts any ``Tensor[B, ...]``.
+    Up to ten layers per call; longer chains compose with ``>>``.
+    """
+
+    @overload
+    def __init__(self: Sequential[*tuple[Any, ...], Any], l0: Flatten, /) -> None: ...
+    @overload
+    def __init__(
+        self: Sequential[*tuple[Any, ...], Y], l0: Flatten, l1: Callable[[Tensor[B, Any]], Tensor[B, Y]], /
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: Sequential[*tuple[Any, ...], Y],
+        l0: Flatten,
+        l1: Callable[[Tensor[B, Any]], Tensor[B, T1]],
+        l2: Callable[[Tensor[B, T1]], Tensor[B, Y]],
+        /,
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: Sequential[*tuple[Any, ...], Y],
+        l0: Flatten,
+        l1: Callable[[Tensor[B, Any]], Tensor[B, T1]],
+        l2: Callable[[Tensor[B, T1]], Tensor[B, T2]],
+        l3: Callable[[Tensor[B, T2]], Tensor[B, Y]],
+        /,
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: Sequential[*tuple[Any, ...], Y],
+        l0: Flatten,
+        l1: Callable[[Tensor[B, Any]], Tensor[B, T1]],
+        l2: Callable[[Tensor[B, T1]], Tensor[B, T2]],
+        l3: Callable[[Tensor[B, T2]], Tensor[B, T3]],
+        l4: Callable[[Tensor[B, T3]], Tensor[B, Y]],
+        /,
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: Sequential[*tuple[Any, ...], Y],
+        l0: Flatten,
+        l1: Callable[[Tensor[B, Any]], Tensor[B, T1]],
+        l2: Callable[[Tensor[B, T1]], Tensor[B, T2]],
+        l3: Callable[[Tensor[B, T2]], Tensor[B, T3]],
+        l4: Callable[[Tensor[B, T3]], Tensor[B, T4]],
+        l5: Callable[[Tensor[B, T4]], Tensor[B, Y]],
+        /,
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: Sequential[*tuple[Any, ...], Y],
+        l0: Flatten,
+        l1: Callable[[Tensor[B, Any]], Tensor[B, T1]],
+        l2: Callable[[Tensor[B, T1]], Tensor[B, T2]],
+        l3: Callable[[Tensor[B, T2]], Tensor[B, T3]],
+        l4: Callable[[Tensor[B, T3]], Tensor[B, T4]],
+        l5: Callable[[Tensor[B, T4]], Tensor[B, T5]],
+        l6: Callable[[Tensor[B, T5]], Tensor[B, Y]],
+        /,
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: Sequential[*tuple[Any, ...], Y],
+        l0: Flatten,
+        l1: Callable[[Tensor[B, Any]], Tensor[B, T1]],
+        l2: Callable[[Tensor[B, T1]], Tensor[B, T2]],
+        l3: Callable[[Tensor[B, T2]], Tensor[B, T3]],
+        l4: Callable[[Tensor[B, T3]], Tensor[B, T4]],
+        l5: Callable[[Tensor[B, T4]], Tensor[B, T5]],
+        l6: Callable[[Tensor[B, T5]], Tensor[B, T6]],
+        l7: Callable[[Tensor[B, T6]], Tensor[B, Y]],
+        /,
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: Sequential[*tuple[Any, ...], Y],
+        l0: Flatten,
+        l1: Callable[[Tensor[B, Any]], Tensor[B, T1]],
+        l2: Callable[[Tensor[B, T1]], Tensor[B, T2]],
+        l3: Callable[[Tensor[B, T2]], Tensor[B, T3]],
+        l4: Callable[[Tensor[B, T3]], Tensor[B, T4]],
+        l5: Callable[[Tensor[B, T4]], Tensor[B, T5]],
+        l6: Callable[[Tensor[B, T5]], Tensor[B, T6]],
+        l7: Callable[[Tensor[B, T6]], Tensor[B, T7]],
+        l8: Callable[[Tensor[B, T7]], Tensor[B, Y]],
+        /,
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: Sequential[*tuple[Any, ...], Y],
+        l0: Flatten,
+        l1: Callable[[Tensor[B, Any]], Tensor[B, T1]],
+        l2: Callable[[Tensor[B, T1]], Tensor[B, T2]],
+        l3: Callable[[Tensor[B, T2]], Tensor[B, T3]],
+        l4: Callable[[Tensor[B, T3]], Tensor[B, T4]],
+        l5: Callable[[Tensor[B, T4]], Tensor[B, T5]],
+        l6: Callable[[Tensor[B, T5]], Tensor[B, T6]],
+        l7: Callable[[Tensor[B, T6]], Tensor[B, T7]],
+        l8: Callable[[Tensor[B, T7]], Tensor[B, T8]],
+        l9: Callable[[Tensor[B, T8]], Tensor[B, Y]],
+        /,
+    ) -> None: ...
+    @overload
+    def __init__(self: Sequential[X, Y], l0: Callable[[Tensor[B, X]], Tensor[B, Y]], /) -> None: ...
+    @overload
+    def __init__(
+        self: Sequential[X, Y],
+        l0: Callable[[Tensor[B, X]], Tensor[B, T1]],
+        l1: Callable[[Tensor[B, T1]], Tensor[B, Y]],
+        /,
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: Sequential[X, Y],
+        l0: Callable[[Tensor[B, X]], Tensor[B, T1]],
+        l1: Callable[[Tensor[B, T1]], Tensor[B, T2]],
+        l2: Callable[[Tensor[B, T2]], Tensor[B, Y]],
+        /,
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: Sequential[X, Y],
+        l0: Callable[[Tensor[B, X]], Tensor[B, T1]],
+        l1: Callable[[Tensor[B, T1]], Tensor[B, T2]],
+        l2: Callable[[Tensor[B, T2]], Tensor[B, T3]],
+        l3: Callable[[Tensor[B, T3]], Tensor[B, Y]],
+        /,
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: Sequential[X, Y],
+        l0: Callable[[Tensor[B, X]], Tensor[B, T1]],
+        l1: Callable[[Tensor[B, T1]], Tensor[B, T2]],
+        l2: Callable[[Tensor[B, T2]], Tensor[B, T3]],
+        l3: Callable[[Tensor[B, T3]], Tensor[B, T4]],
+        l4: Callable[[Tensor[B, T4]], Tensor[B, Y]],
+        /,
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: Sequential[X, Y],
+        l0: Callable[[Tensor[B, X]], Tensor[B, T1]],
+        l1: Callable[[Tensor[B, T1]], Tensor[B, T2]],
+        l2: Callable[[Tensor[B, T2]], Tensor[B, T3]],
+        l3: Callable[[Tensor[B, T3]], Tensor[B, T4]],
+        l4: Callable[[Tensor[B, T4]], Tensor[B, T5]],
+        l5: Callable[[Tensor[B, T5]], Tensor[B, Y]],
+        /,
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: Sequential[X, Y],
+        l0: Callable[[Tensor[B, X]], Tensor[B, T1]],
+        l1: Callable[[Tensor[B, T1]], Tensor[B, T2]],
+        l2: Callable[[Tensor[B, T2]], Tensor[B, T3]],
+        l3: Callable[[Tensor[B, T3]], Tensor[B, T4]],
+        l4: Callable[[Tensor[B, T4]], Tensor[B, T5]],
+        l5: Callable[[Tensor[B, T5]], Tensor[B, T6]],
+        l6: Callable[[Tensor[B, T6]], Tensor[B, Y]],
+        /,
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: Sequential[X, Y],
+        l0: Callable[[Tensor[B, X]], Tensor[B, T1]],
+        l1: Callable[[Tensor[B, T1]], Tensor[B, T2]],
+        l2: Callable[[Tensor[B, T2]], Tensor[B, T3]],
+        l3: Callable[[Tensor[B, T3]], Tensor[B, T4]],
+        l4: Callable[[Tensor[B, T4]], Tensor[B, T5]],
+        l5: Callable[[Tensor[B, T5]], Tensor[B, T6]],
+        l6: Callable[[Tensor[B, T6]], Tensor[B, T7]],
+        l7: Callable[[Tensor[B, T7]], Tensor[B, Y]],
+        /,
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: Sequential[X, Y],
+        l0: Callable[[Tensor[B, X]], Tensor[B, T1]],
+        l1: Callable[[Tensor[B, T1]], Tensor[B, T2]],
+        l2: Callable[[Tensor[B, T2]], Tensor[B, T3]],
+        l3: Callable[[Tensor[B, T3]], Tensor[B, T4]],
+        l4: Callable[[Tensor[B, T4]], Tensor[B, T5]],
+        l5: Callable[[Tensor[B, T5]], Tensor[B, T6]],
+        l6: Callable[[Tensor[B, T6]], Tensor[B, T7]],
+        l7: Callable[[Tensor[B, T7]], Tensor[B, T8]],
+        l8: Callable[[Tensor[B, T8]], Tensor[B, Y]],
+        /,
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: Sequential[X, Y],
+        l0: Callable[[Tensor[B, X]], Tensor[B, T1]],
+        l1: Callable[[Tensor[B, T1]], Tensor[B, T2]],
+        l2: Callable[[Tensor[B, T2]], Tensor[B, T3]],
+        l3: Callable[[Tensor[B, T3]], Tensor[B, T4]],
+        l4: Callable[[Tensor[B, T4]], Tensor[B, T5]],
+        l5: Callable[[Tensor[B, T5]], Tensor[B, T6]],
+        l6: Callable[[Tensor[B, T6]], Tensor[B, T7]],
+        l7: Callable[[Tensor[B, T7]], Tensor[B, T8]],
+        l8: Callable[[Tensor[B, T8]], Tensor[B, T9]],
+        l9: Callable[[Tensor[B, T9]], Tensor[B, Y]],
+        /,
+    ) -> None: ...
+    def __init__(self, *layers: Callable[[Any], Any]) -> None:
+        for i, layer in enumerate(layers):
+            if not callable(layer):
+                raise TypeError(f"Sequential: layer {i} is not callable: {type(layer).__name__}")
+        self._layers: tuple[Callable[[Any], Any], ...] = layers
+
+    def __call__(self, x: Tensor[B, *F]) -> Tensor[B, Y]:
+        out: Any = x
+        for layer in self._layers:
+            out = layer(out)
+        return out  # type: ignore[no-any-return]
+
+    def __rshift__(self, other: Callable[[Tensor[B, Y]], Tensor[B, Z]]) -> Sequential[*F, Z]:
+        """``seq >> layer``: a new, flat ``Sequential`` with ``layer`` appended."""
+        return chain(self, other)
+
+    def __len__(self) -> int:
+        return len(self._layers)
+
+    def __iter__(self) -> Iterator[Callable[[Any], Any]]:
+        return iter(self._layers)
+
+    def __getitem__(self, index: int) -> Any:
+        """The layer at ``index`` (statically ``Any``: the tuple of layer types is not kept)."""
+        return self._layers[index]
+
+    def _named_members(self) -> Iterator[tuple[str, object]]:
+        for i, layer in enumerate(self._layers):
+            yield str(i), layer
+        for name, value in vars(self).items():
+            if name != "_layers":
+                yield name, value
+
+
+class ShapePreserving(Module):
+    """Base for layers whose output has the shape of their input (``ReLU``, ``Dropout``, ...).
+
+    Subclasses define a generic ``__call__(self, x: Tensor[*S]) -> Tensor[*S]``; the
+    class itself stays non-generic (a ``Layer[T, T]`` generic would be inferred as
+    ``Layer[Any]`` by mypy and hide a mismatched chain). This base adds ``>>``:
+
+    >>> from typedtorch import nn
+    >>> nn.ReLU() >> nn.Linear(3, 4)   # Sequential[Literal[3], Literal[4]]
+    Sequential(
+      (0): ReLU()
+      (1): Linear(in_features=3, out_features=4, bias=True)
+    )
+    """
+
+    def __call__(self, x: Tensor[*S]) -> Tensor[*S]:
+        raise NotImplementedError(f"{type(self).__name__} must define __call__")
+
+    def __rshift__(self, other: Callable[[Tensor[B, X]], Tensor[B, Z]]) -> Sequential[X, Z]:
+        """``layer >> next``: a ``Sequential`` typed by ``next``'s sizes."""
+        return chain(self, other)
+
+
+def chain(first: Callable[[Any], Any], second: Callable[[Any], Any]) -> Sequential[Any, Any]:
+    """The runtime of every ``>>``: one flat ``Sequential`` (nested chains are spliced in)."""
+    layers: list[Callable[[Any], Any]] = []
+    for part in (first, second):
+        if isinstance(part, Sequential):
+            layers.extend(part._layers)
+        elif callable(part):
+            layers.append(part)
+        else:
+            return NotImplemented
+    seq: Sequential[Any, Any] = Sequential.__new__(Sequential)
+    seq._layers = tuple(layers)
+    return seq
