@@ -202,6 +202,25 @@ def test_float32_stays_float32_through_everything(device: str) -> None:
         assert r.numpy().dtype == np.float32
 
 
+def test_numpy_float64_scalars_act_as_python_floats(device: str) -> None:
+    # np.float64 is a float: it must not upcast a float32 tensor (numpy's own rule
+    # for typed scalars) nor make a device array go through numpy.
+    a = rng_values((3,), 5, 0.5, 2.0)
+    x = t32(a, device)
+    two = np.float64(2.0)
+    for r, expected in [
+        (x * two, a * 2),
+        (two * x, a * 2),
+        (two - x, 2 - a),
+        (x / two, a / 2),
+        (x**two, a**2),
+        (tt.maximum(x, two), np.maximum(a, 2)),
+        (tt.where(x > two, x, two), np.where(a > 2, a, 2)),
+    ]:
+        same(r, expected, "float32")
+    same(x > two, a > 2, "bool")
+
+
 def test_integer_tensors(device: str) -> None:
     i = tt.tensor([[1, 2], [3, 4]], device=device)
     same(i + 1, [[2, 3], [4, 5]], "int64")

@@ -25,6 +25,12 @@ Operand: TypeAlias = "Tensor[*tuple[Any, ...]] | float"
 _SCALAR_TYPES = (int, float)
 
 
+def _number(v: float) -> float:
+    # numpy's float64 scalars are floats too; hand the backend a plain Python float
+    # so it neither upcasts a float32 tensor nor converts a device array to numpy.
+    return float(v) if type(v) is not float and isinstance(v, float) else v
+
+
 # --------------------------------------------------------------------- applying ops
 
 
@@ -51,14 +57,14 @@ def apply2(fn: BinaryOp, a: Operand, b: Operand) -> Tensor[*tuple[Any, ...]]:
             bdata: Any = b._data
             b_needs = b.requires_grad
         elif isinstance(b, _SCALAR_TYPES):
-            bdata, b_needs = b, False
+            bdata, b_needs = _number(b), False
         else:
             raise TypeError(f"{fn.name}: unsupported operand type {type(b).__name__}; wrap arrays with tt.tensor()")
         adata: Any = a._data
         a_needs = a.requires_grad
     elif isinstance(a, _SCALAR_TYPES) and isinstance(b, Tensor):
         backend = b._backend
-        adata, a_needs = a, False
+        adata, a_needs = _number(a), False
         bdata, b_needs = b._data, b.requires_grad
     else:
         raise TypeError(f"{fn.name}: unsupported operand types {type(a).__name__} and {type(b).__name__}")
@@ -298,7 +304,7 @@ def where(cond: Tensor[*tuple[Any, ...]], a: Operand, b: Operand) -> Tensor[*tup
                 raise DeviceError(f"where: tensors on different devices: {backend.device} and {t._backend.device}")
             parts.append(t._data)
         elif isinstance(t, _SCALAR_TYPES):
-            parts.append(t)
+            parts.append(_number(t))
         else:
             raise TypeError(f"where: unsupported operand type {type(t).__name__}")
     xp = backend.xp

@@ -100,6 +100,8 @@ class Tensor(Generic[*S]):
             return
         if value.shape != self.shape:
             raise ShapeError(f"grad: shape {value.shape} does not match tensor shape {self.shape}")
+        if value._backend is not self._backend:
+            raise DeviceError(f"grad: gradient on {value.device} for a tensor on {self.device}")
         self._grad = value._data
 
     def numel(self) -> int:
@@ -264,7 +266,7 @@ class Tensor(Generic[*S]):
         """``x ** p`` for a Python number ``p``."""
         if not isinstance(exponent, int | float):
             raise TypeError(f"pow: exponent must be a Python number, got {type(exponent).__name__}")
-        return _ops.apply1(_ops.Pow(exponent), self)
+        return _ops.apply1(_ops.Pow(_ops._number(exponent)), self)
 
     @overload
     def __matmul__(self: Tensor[M, K], other: Tensor[K, N]) -> Tensor[M, N]: ...
@@ -527,8 +529,10 @@ def _compare(a: AnyTensor, b: AnyTensor | float, op: str) -> AnyTensor:
         if b._backend is not a._backend:
             raise DeviceError(f"{op}: tensors on different devices: {a.device} and {b.device}")
         y = b._data
+    elif isinstance(b, int | float):
+        y = _ops._number(b)
     else:
-        y = b
+        raise TypeError(f"{op}: unsupported operand type {type(b).__name__}; wrap arrays with tt.tensor()")
     try:
         if op == "gt":
             out = x > y
