@@ -1,0 +1,31 @@
+"""Shape-preserving ops keep mismatches visible; ``where``/``maximum`` need equal shapes."""
+# fmt: off
+# (markers are line-sensitive: keep each checked expression on one line)
+
+from typing import Literal as L
+from typing import TypeVar
+
+import typedtorch as tt
+from typedtorch import Matrix
+
+B = TypeVar("B")
+N = TypeVar("N")
+
+m = tt.zeros(4, 2)
+mt = tt.zeros(2, 4)
+v3 = tt.zeros(3)
+
+tt.where(m > 0, m, mt)  # E: Cannot infer value of type parameter "S" of "where"
+tt.where(v3 > 0, m, 0.0)  # E: Cannot infer value of type parameter "S" of "where"
+tt.maximum(m, mt)  # E: Cannot infer value of type parameter "S" of "maximum"
+tt.maximum(m, v3)  # E: Cannot infer value of type parameter "S" of "maximum"
+m.maximum(mt)  # E: Argument 1 to "maximum" of "Tensor" has incompatible type "Tensor[Literal[2], Literal[4]]"
+tt.relu(m) + v3  # E: Unsupported operand types for + ("Tensor[Literal[4], Literal[2]]" and "Tensor[Literal[3]]")
+m.sigmoid() @ m  # E: Unsupported operand types for @ ("Tensor[Literal[4], Literal[2]]" and "Tensor[Literal[4], Literal[2]]")
+a: Matrix[L[2], L[4]] = tt.softmax(m)  # E: Argument 1 to "softmax" has incompatible type "Tensor[Literal[4], Literal[2]]"; expected "Tensor[Literal[2], Literal[4]]"
+tt.relu(1.0)  # E: Argument 1 to "relu" has incompatible type "float"
+tt.softmax(m, dim="last")  # E: Argument "dim" to "softmax" has incompatible type "str"
+
+
+def hidden(x: Matrix[B, N]) -> Matrix[N, B]:
+    return tt.tanh(x)  # E: Argument 1 to "tanh" has incompatible type "Tensor[B, N]"; expected "Tensor[N, B]"

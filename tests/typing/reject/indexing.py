@@ -1,0 +1,32 @@
+"""Indexing results have the indexed type; a Scalar cannot be indexed."""
+# fmt: off
+# (markers are line-sensitive: keep each checked expression on one line)
+
+from typing import Literal as L
+from typing import TypeVar
+
+import typedtorch as tt
+from typedtorch import Matrix, Tensor, Vector
+
+M = TypeVar("M")
+N = TypeVar("N")
+
+m = tt.zeros(4, 2)
+s = tt.zeros()
+v = tt.zeros(5)
+
+a: Vector[L[4]] = m[0]  # E: Incompatible types in assignment (expression has type "Tensor[Literal[2]]", variable has type "Tensor[Literal[4]]")
+b: Matrix[L[4], L[3]] = m[1:]  # E: Incompatible types in assignment (expression has type "Tensor[Any, Literal[2]]", variable has type "Tensor[Literal[4], Literal[3]]")
+idx = tt.arange(3)
+c: Matrix[L[4], L[2]] = m[idx]  # E: Invalid index type "Tensor[Literal[3]]" for "Tensor[Literal[4], Literal[2]]"
+s[0]  # E: Invalid index type "int" for "Tensor[()]"
+m["a"]  # E: No overload variant of "__getitem__" of "Tensor" matches argument type "str"
+m[tt.zeros(2, 2)]  # E: Invalid index type "Tensor[Literal[2], Literal[2]]" for "Tensor[Literal[4], Literal[2]]"
+m[1.5]  # E: No overload variant of "__getitem__" of "Tensor" matches argument type "float"
+m[1:] @ m  # E: Unsupported operand types for @ ("Tensor[Any, Literal[2]]" and "Tensor[Literal[4], Literal[2]]")
+v[0] @ m[0]  # E: Unsupported operand types for @ ("Tensor[()]" and "Tensor[Literal[2]]")
+m[0] + v  # E: Unsupported operand types for + ("Tensor[Literal[2]]" and "Tensor[Literal[5]]")
+
+
+def first_row(x: Tensor[M, N]) -> Tensor[M]:
+    return x[0]  # E: Incompatible return value type (got "Tensor[N]", expected "Tensor[M]")
