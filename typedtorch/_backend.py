@@ -142,6 +142,47 @@ def host_uniform(low: float, high: float, shape: tuple[int, ...], seed: int | No
     )
 
 
+def host_from_buffer(
+    buf: bytes | bytearray | memoryview,
+    dtype: str,
+    shape: tuple[int, ...],
+    *,
+    offset: int = 0,
+    big_endian: bool = False,
+    copy: bool = True,
+) -> HostArray:
+    """A numpy array of ``shape`` read from raw bytes, in native byte order.
+
+    For readers of binary formats that must not name numpy themselves (IDX files are
+    big-endian). ``copy=False`` may return a read-only view of ``buf`` when no byte
+    swap is needed; with ``copy=True`` the array owns its memory and is writable.
+
+    >>> host_from_buffer(b"\\x00\\x01\\x00\\x02", "int16", (2,), big_endian=True).tolist()
+    [1, 2]
+    """
+    if dtype not in _DTYPE_NAMES:
+        raise ValueError(f"unknown dtype {dtype!r}; expected one of {', '.join(_DTYPE_NAMES)}")
+    stored = np.dtype(dtype).newbyteorder(">" if big_endian else "<")
+    count = 1
+    for s in shape:
+        count *= s
+    arr = np.frombuffer(buf, dtype=stored, count=count, offset=offset).reshape(shape)
+    return arr.astype(np.dtype(dtype), copy=copy)
+
+
+def host_permutation(n: int, seed: int | tuple[int, ...] | None = None) -> HostArray:
+    """A random permutation of ``range(n)`` as int64, drawn on the host.
+
+    ``seed=None`` draws from the generator that ``manual_seed`` reseeds; a tuple such
+    as ``(seed, epoch)`` gives independent, reproducible streams (numpy ``SeedSequence``).
+
+    >>> host_permutation(5, (0, 1)).tolist() == host_permutation(5, (0, 1)).tolist()
+    True
+    """
+    gen = _rng.gen if seed is None else np.random.default_rng(seed)
+    return gen.permutation(n).astype(np.int64, copy=False)
+
+
 def _is_cupy(array: Array) -> bool:
     return type(array).__module__.startswith("cupy")
 
