@@ -213,7 +213,8 @@ def mypy_result() -> Iterator[MypyResult]:
 def _fail(path: Path, problems: list[str], result: MypyResult) -> None:
     rel = _rel(path)
     report = "\n".join(f"  {p}" for p in problems)
-    pytest.fail(f"{rel}:\n{report}\n\nmypy output for {rel}:\n{result.output_for(rel)}", pytrace=False)
+    header = f"mypy output for {rel} (one run over all typing files, {result.seconds:.1f} s):"
+    pytest.fail(f"{rel}:\n{report}\n\n{header}\n{result.output_for(rel)}", pytrace=False)
 
 
 def _usable(result: MypyResult) -> None:
