@@ -85,8 +85,9 @@ class Backend:
 
             return cupy.asnumpy(array)  # type: ignore[no-any-return]
         # array-api-strict: hop to its CPU device first, which numpy may read.
+        # A copy, as from a GPU: writing to it must not change the tensor.
         cpu = self.xp.asarray(array, device=self.xp.Device("CPU_DEVICE"))
-        return np.asarray(cpu)
+        return np.array(cpu, copy=True)
 
     def dtype_name(self, array: Array) -> str:
         return str(array.dtype).rsplit(".", 1)[-1]
@@ -213,8 +214,8 @@ def _make_backend(device: str) -> Backend:
 
         return Backend("strict", array_api_strict, array_api_strict.Device("device1"), False)
     if device == "cuda" or device.startswith("cuda:"):
-        index_text = device[5:] or "0"
-        if not index_text.isdigit():
+        index_text = "0" if device == "cuda" else device[5:]
+        if not (index_text.isascii() and index_text.isdigit()):
             raise ValueError(f"bad device {device!r}: expected 'cuda' or 'cuda:N'")
         canonical = f"cuda:{int(index_text)}"
         if canonical in _backends:
