@@ -69,3 +69,7 @@ w_any: Matrix[Any, Any] = tt.zeros(3, 3)
 reveal_type(a @ w_any)  # R: typedtorch._tensor.Tensor[*tuple[Any, ...]]
 v_any: Vector[Any] = tt.zeros(7)
 reveal_type(v_any @ v_any)  # R: typedtorch._tensor.Tensor[*tuple[Any, ...]]
+
+# A stack of matrices times one matrix (a batched layer): leading dims carried through.
+stack3 = tt.zeros(5, 4, 3)
+reveal_type(stack3 @ tt.zeros(3, 7))  # R: typedtorch._tensor.Tensor[Literal[5], Literal[4], Literal[7]]

@@ -36,3 +36,7 @@ def mm_bad(x: Matrix[M, K], w: Matrix[N, K]) -> Matrix[M, K]:
 
 def bmm_bad(x: Tensor[M, K, N], w: Tensor[M, K, N]) -> Tensor[M, K, N]:
     return x @ w  # E: Unsupported operand types for @ ("Tensor[M, K, N]" and "Tensor[M, K, N]")
+
+
+stack3 = tt.zeros(5, 4, 3)
+stack3 @ tt.zeros(4, 7)  # E: Unsupported operand types for @
