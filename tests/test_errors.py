@@ -165,6 +165,9 @@ def test_indexing_errors(device: str) -> None:
     x = tt.zeros(2, 3, device=device)
     with pytest.raises(IndexError):
         x[5]
+    raises(TypeError, "index: an index tensor must hold integers, got bool (for a mask use tt.where)", lambda: x[x > 0.0])  # fmt: skip
+    raises(TypeError, "index: an index tensor must hold integers, got float32 (for a mask use tt.where)", lambda: x[tt.tensor([0.0], device=device)])  # fmt: skip
+    raises(tt.ShapeError, "index: an index tensor must be 1-D, got shape (1, 2)", lambda: x[tt.tensor([[0, 1]], device=device)])  # fmt: skip
     raises(
         IndexError,
         "index: a 0-d tensor has no first dim",

@@ -403,7 +403,7 @@ def test_getitem_fixed_keys(device: str, key: Any) -> None:
 def test_gather_with_repeated_indices(device: str, data: st.DataObject, seed: int) -> None:
     shape = data.draw(shapes())
     n = shape[0]
-    idx = data.draw(st.lists(st.integers(0, n - 1), min_size=1, max_size=6), label="idx")
+    idx = data.draw(st.lists(st.integers(-n, n - 1), min_size=1, max_size=6), label="idx")  # negatives too
     idx = [*idx, idx[0]]  # at least one repeat: its gradients must add up
     index = tt.tensor(idx, device=device)
     x = normal(np.random.default_rng(seed), shape)

@@ -623,8 +623,10 @@ class Take(UnaryOp):
         # The array API has no scatter-add, so repeated rows are summed through a
         # one-hot matmul; x[idx] with idx of K rows costs one (n, K) @ (K, rest).
         xp = self.xp
+        # Negative indices count from the end (the forward take has range-checked them).
+        idx = xp.where(self.idx < 0, self.idx + self.n, self.idx)
         onehot = xp.astype(
-            xp.reshape(xp.arange(self.n, device=self.device), (self.n, 1)) == xp.reshape(self.idx, (1, -1)),
+            xp.reshape(xp.arange(self.n, device=self.device), (self.n, 1)) == xp.reshape(idx, (1, -1)),
             g.dtype,
         )
         rest = g.shape[1:]
