@@ -161,6 +161,24 @@ def test_backward_through_freed_intermediate_raises_and_changes_nothing(device: 
     assert w.grad is None
 
 
+def test_backward_failing_midway_changes_no_grad(device: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    x = leaf([1.0, 2.0], device)
+    w = leaf([3.0, 4.0], device)
+    (x * w).sum().backward()  # some gradient already there
+    before_x, before_w = grad_of(x).copy(), grad_of(w).copy()
+
+    def broken(self: Any, g: Any) -> Any:
+        raise FloatingPointError("backward failed")
+
+    monkeypatch.setattr(_ops.Tanh, "backward", broken)
+    # w's gradient is complete before the walk reaches tanh; x's path goes through it.
+    loss = (w * 2.0).sum() + (x.tanh() * w).sum()
+    with pytest.raises(FloatingPointError):
+        loss.backward()
+    np.testing.assert_array_equal(grad_of(x), before_x)
+    np.testing.assert_array_equal(grad_of(w), before_w)
+
+
 def test_backward_needs_a_scalar(device: str) -> None:
     x = leaf([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], device)
     y = x * 2.0

@@ -303,6 +303,7 @@ def test_reduction(device: str, op: str, keepdim: bool, data: st.DataObject, see
 def test_full_reduction(device: str, op: str, shape: tuple[int, ...], seed: int) -> None:
     x = distinct(np.random.default_rng(seed), shape)
     check_grad(lambda t: getattr(t, op)(), x, device=device)
+    check_grad(lambda t: getattr(t, op)(keepdim=True), x, device=device)  # every dim kept as 1
 
 
 @given(shape=shapes(max_dims=2), seed=seeds)
