@@ -89,6 +89,10 @@ def _fetch(url: str, out: BinaryIO, max_bytes: int, timeout: float) -> None:
             if total > max_bytes:
                 raise _Mismatch(f"more than {max_bytes} bytes served; giving up")
             out.write(chunk)
+        # http.client does not raise when a connection closes before Content-Length.
+        announced = response.headers.get("Content-Length")
+        if announced is not None and announced.isdigit() and total < int(announced):
+            raise _Mismatch(f"connection closed early: got {total} of the {announced} bytes announced")
 
 
 def _verify(f: BinaryIO, sha256: str, size: int) -> None:
@@ -116,7 +120,7 @@ def _describe(e: BaseException) -> str:
         return f"HTTP {e.code} {e.reason}"
     if isinstance(e, urllib.error.URLError):
         return f"cannot connect: {e.reason}"
-    if isinstance(e, http.client.IncompleteRead):
+    if isinstance(e, http.client.IncompleteRead):  # from chunked transfers
         return f"connection closed early: got {len(e.partial)} bytes, {e.expected} more were announced"
     if isinstance(e, EOFError | gzip.BadGzipFile | zlib.error):
         return f"corrupted or truncated gzip data: {e}"

@@ -154,10 +154,12 @@ class DataLoader(Generic[_Batch]):
         take = backend.xp.take
         stop = self._n - self._n % bs if self.drop_last else self._n
         for start in range(0, stop, bs):
+            # Slice stops past the end are not in the array API standard: clip them.
+            end = min(start + bs, stop)
             if perm is None:
-                batch = tuple(make(a[start : start + bs, ...], backend, None) for a in arrays)
+                batch = tuple(make(a[start:end, ...], backend, None) for a in arrays)
             else:
-                idx = perm[start : start + bs]
+                idx = perm[start:end]
                 batch = tuple(make(take(a, idx, axis=0), backend, None) for a in arrays)
             yield batch[0] if self._single else batch
 
