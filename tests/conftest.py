@@ -63,10 +63,11 @@ DEVICES = ["cpu", "strict", pytest.param("cuda", marks=pytest.mark.gpu)]
 
 @pytest.fixture(params=DEVICES)
 def device(request: pytest.FixtureRequest) -> str:
-    """Each device a test runs on."""
+    """Each device a test runs on, spelled as ``Tensor.device`` reports it."""
     name: str = request.param
     if name == "cuda":
         require_cuda()
+        return "cuda:0"
     return name
 
 
