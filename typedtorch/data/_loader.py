@@ -16,7 +16,7 @@ from typedtorch._tensor import AnyTensor, Tensor, make
 
 from ._mnist import MNIST
 
-_Batch = TypeVar("_Batch")
+_Batch = TypeVar("_Batch", covariant=True)  # a loader only yields batches
 
 
 class DataLoader(Generic[_Batch]):
