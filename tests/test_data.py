@@ -510,6 +510,8 @@ def test_download_size_cap_and_no_mirrors(mirrors: Mirrors, isolated: Path) -> N
         ttd.download_verified(
             f"{part.name}.gz", isolated, [mirrors.good], sha256=part.sha256, size=part.size, max_download=1000
         )
+    with pytest.raises(ttd.DataError, match=r"  not-a-url/t10k-images-idx3-ubyte\.gz: bad URL: unknown url type"):
+        ttd.download_verified(f"{part.name}.gz", isolated, ["not-a-url"], sha256=part.sha256, size=part.size)
     with pytest.raises(ttd.DataError, match="no mirrors given"):
         ttd.download_verified(f"{part.name}.gz", isolated, [], sha256=part.sha256, size=part.size)
     assert files_under(isolated) == []

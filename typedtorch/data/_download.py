@@ -68,7 +68,8 @@ def download_verified(
                 _verify(f, sha256, size)
             os.replace(tmp, target)
             return target
-        except (OSError, EOFError, http.client.HTTPException, zlib.error, _Mismatch) as e:
+        # ValueError: a malformed mirror URL, which is skipped like any other bad mirror.
+        except (OSError, EOFError, ValueError, http.client.HTTPException, zlib.error, _Mismatch) as e:
             failures.append(f"  {url}: {_describe(e)}")
         finally:
             with contextlib.suppress(FileNotFoundError):
@@ -124,6 +125,8 @@ def _describe(e: BaseException) -> str:
         return f"connection closed early: got {len(e.partial)} bytes, {e.expected} more were announced"
     if isinstance(e, EOFError | gzip.BadGzipFile | zlib.error):
         return f"corrupted or truncated gzip data: {e}"
+    if isinstance(e, ValueError):
+        return f"bad URL: {e}"
     if isinstance(e, TimeoutError):
         return f"timed out: {e}"
     if isinstance(e, _Mismatch):
