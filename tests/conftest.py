@@ -20,6 +20,7 @@ settings.register_profile(
     max_examples=20,
     deadline=None,
     derandomize=True,
+    database=None,  # nothing written to .hypothesis/; runs are reproducible anyway
     print_blob=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
