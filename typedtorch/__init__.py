@@ -7,6 +7,7 @@ optimizers sit on top, on numpy (CPU) or cupy (NVIDIA GPU).
 
 from ._autograd import grad as grad
 from ._backend import manual_seed as manual_seed
+from ._checked import checked as checked
 from ._engine import enable_grad as enable_grad
 from ._engine import no_grad as no_grad
 from ._errors import DeviceError as DeviceError
@@ -77,6 +78,7 @@ from ._functional import (
 from ._functional import (
     where as where,
 )
+from ._import_hook import install_import_hook as install_import_hook
 from ._tensor import Matrix as Matrix
 from ._tensor import Scalar as Scalar
 from ._tensor import Tensor as Tensor
@@ -93,6 +95,7 @@ __all__ = [
     "Vector",
     "arange",
     "cat",
+    "checked",
     "enable_grad",
     "exp",
     "flatten",
@@ -100,6 +103,7 @@ __all__ = [
     "from_numpy",
     "full",
     "grad",
+    "install_import_hook",
     "log",
     "log_softmax",
     "manual_seed",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeAlias, overload
 
+from . import _runtime_types
 from ._backend import Array, Backend, HostArray, backend_of, get_backend, host_array
 from ._dims import A, K, M, N, P, R, S, Z
 from ._engine import FREED, Function, grad_mode, next_seq, run_backward
@@ -41,6 +42,13 @@ class Tensor(Generic[*S]):
     # numpy defers to our reflected operators (`np.float32(2) * x` calls
     # `x.__rmul__`) instead of converting the tensor and dropping its graph.
     __array_ufunc__ = None
+
+    if not TYPE_CHECKING:
+        # Run time only (mypy keeps Generic's subscription): `Tensor[B, Literal[784]]`,
+        # and the aliases built from it, are shape types that isinstance, beartype and
+        # @tt.checked check against a tensor's shape. See _runtime_types.py.
+        def __class_getitem__(cls, params):
+            return _runtime_types.tensor_type(cls, params)
 
     _data: Array
     _backend: Backend
