@@ -312,9 +312,33 @@ class ShapePreserving(Module):
     def __call__(self, x: Tensor[*S]) -> Tensor[*S]:
         raise NotImplementedError(f"{type(self).__name__} must define __call__")
 
-    def __rshift__(self, other: Callable[[Tensor[B, X]], Tensor[B, Z]]) -> Sequential[X, Z]:
-        """``layer >> next``: a ``Sequential`` typed by ``next``'s sizes."""
+    # A shape-preserving layer also fits the second form; the first wins, as intended.
+    @overload
+    def __rshift__(self, other: ShapePreserving) -> ShapePreserving: ...  # type: ignore[overload-overlap]
+    @overload
+    def __rshift__(self, other: Callable[[Tensor[B, X]], Tensor[B, Z]]) -> Sequential[X, Z]: ...
+    def __rshift__(self, other: Callable[[Any], Any]) -> Any:
+        """``layer >> next``: a ``Sequential`` typed by ``next``'s sizes.
+
+        Two shape-preserving layers give a shape-preserving chain (there are no sizes
+        to take a type from yet): ``Dropout() >> ReLU()`` is typed like ``ReLU()``.
+        """
         return chain(self, other)
+
+
+class _ShapePreservingChain(Sequential[Any, Any], ShapePreserving):
+    """A ``Sequential`` of shape-preserving layers only, typed as one of them."""
+
+    def __call__(self, x: Tensor[*S]) -> Tensor[*S]:
+        out: Any = x
+        for layer in self._layers:
+            out = layer(out)
+        return out  # type: ignore[no-any-return]
+
+    __rshift__ = ShapePreserving.__rshift__
+
+    def __repr__(self) -> str:
+        return "Sequential" + super().__repr__()[len(type(self).__name__) :]
 
 
 def chain(first: Callable[[Any], Any], second: Callable[[Any], Any]) -> Sequential[Any, Any]:
@@ -327,6 +351,9 @@ def chain(first: Callable[[Any], Any], second: Callable[[Any], Any]) -> Sequenti
             layers.append(part)
         else:
             return NotImplemented
-    seq: Sequential[Any, Any] = Sequential.__new__(Sequential)
+    same_shape = isinstance(first, ShapePreserving) and isinstance(second, ShapePreserving)
+    seq: Sequential[Any, Any] = (
+        _ShapePreservingChain.__new__(_ShapePreservingChain) if same_shape else Sequential.__new__(Sequential)
+    )
     seq._layers = tuple(layers)
     return seq

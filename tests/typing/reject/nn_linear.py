@@ -1,0 +1,35 @@
+"""``nn.Linear`` called on the wrong feature size, or built from something that is not a size."""
+# fmt: off
+# (markers are line-sensitive: keep each checked expression on one line)
+
+from typing import TypeVar
+from typing import Literal as L
+
+import typedtorch as tt
+from typedtorch import Matrix, Tensor, nn
+
+B = TypeVar("B")
+
+fc = nn.Linear(784, 128)
+x100 = tt.zeros(64, 100)
+fc(x100)  # E: Argument 1 to "__call__" of "Linear" has incompatible type "Tensor[Literal[64], Literal[100]]"; expected "Tensor[Literal[64], Literal[784]]"
+fc(tt.zeros(64, 100))  # E: Argument 2 to "zeros" has incompatible type "Literal[100]"; expected "Literal[784]"
+fc(tt.zeros(5, 64, 100))  # E: Argument 3 to "zeros" has incompatible type "Literal[100]"; expected "Literal[784]"
+fc(tt.zeros(784, 64))  # E: Argument 2 to "zeros" has incompatible type "Literal[64]"; expected "Literal[784]"
+y: Matrix[L[64], L[10]] = fc(tt.zeros(64, 784))  # E: Incompatible types in assignment
+declared: nn.Linear[L[784], L[10]] = nn.Linear(784, 128)  # E: Argument 2 to "Linear" has incompatible type "Literal[128]"; expected "Literal[10]"
+nn.Linear("784", 128)  # E: Value of type variable "In" of "Linear" cannot be "Literal['784']"
+nn.Linear(784, 12.5)  # E: Value of type variable "Out" of "Linear" cannot be "float"
+fc.weight = tt.zeros(128, 784)  # E: Argument 1 to "zeros" has incompatible type "Literal[128]"; expected "Literal[784]"
+
+
+def wrong_input(x: Matrix[B, L[100]]) -> Matrix[B, L[128]]:
+    return fc(x)  # E: Argument 1 to "__call__" of "Linear" has incompatible type "Tensor[B, Literal[100]]"; expected "Tensor[B, Literal[784]]"
+
+
+def wrong_output(x: Matrix[B, L[784]]) -> Matrix[B, L[10]]:
+    return fc(x)  # E: Incompatible return value type (got "Tensor[B, Literal[128]]", expected "Tensor[B, Literal[10]]")
+
+
+def scalar_input(x: Tensor[()]) -> None:
+    fc(x)  # E: Argument 1 to "__call__" of "Linear" has incompatible type "Tensor[()]"
