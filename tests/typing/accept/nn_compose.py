@@ -8,8 +8,8 @@ nn_sequential_hole.py.
 # fmt: off
 # (markers are line-sensitive: keep each checked expression on one line)
 
-from typing import TypeVar, reveal_type
 from typing import Literal as L
+from typing import TypeVar, reveal_type
 
 import typedtorch as tt
 from typedtorch import Matrix, nn

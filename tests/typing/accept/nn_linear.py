@@ -2,8 +2,8 @@
 # fmt: off
 # (markers are line-sensitive: keep each checked expression on one line)
 
-from typing import TypeVar, reveal_type
 from typing import Literal as L
+from typing import TypeVar, reveal_type
 
 import typedtorch as tt
 from typedtorch import Matrix, nn

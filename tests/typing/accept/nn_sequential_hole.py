@@ -22,8 +22,8 @@ Until then, the workarounds below are exact under plain mypy.
 # fmt: off
 # (markers are line-sensitive: keep each checked expression on one line)
 
-from typing import reveal_type
 from typing import Literal as L
+from typing import reveal_type
 
 import typedtorch as tt
 from typedtorch import nn

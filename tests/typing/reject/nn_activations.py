@@ -6,8 +6,8 @@ report the argument (the layer would need that input to give that output).
 # fmt: off
 # (markers are line-sensitive: keep each checked expression on one line)
 
-from typing import TypeVar
 from typing import Literal as L
+from typing import TypeVar
 
 import typedtorch as tt
 from typedtorch import Matrix, Tensor, nn

@@ -2,8 +2,8 @@
 # fmt: off
 # (markers are line-sensitive: keep each checked expression on one line)
 
-from typing import TypeVar
 from typing import Literal as L
+from typing import TypeVar
 
 import typedtorch as tt
 from typedtorch import Matrix, Vector, nn
