@@ -39,4 +39,5 @@ def bmm_bad(x: Tensor[M, K, N], w: Tensor[M, K, N]) -> Tensor[M, K, N]:
 
 
 stack3 = tt.zeros(5, 4, 3)
-stack3 @ tt.zeros(4, 7)  # E: Unsupported operand types for @
+w47 = tt.zeros(4, 7)
+stack3 @ w47  # E: Unsupported operand types for @
