@@ -20,9 +20,9 @@ a @ c  # E: Unsupported operand types for @ ("Tensor[Literal[4], Literal[2]]" an
 a @ v3  # E: Unsupported operand types for @ ("Tensor[Literal[4], Literal[2]]" and "Tensor[Literal[3]]")
 v3 @ v2  # E: Unsupported operand types for @ ("Tensor[Literal[3]]" and "Tensor[Literal[2]]")
 v3 @ a  # E: Unsupported operand types for @ ("Tensor[Literal[3]]" and "Tensor[Literal[4], Literal[2]]")
-tt.zeros(7, 4, 2) @ tt.zeros(7, 3, 5)  # E: incompatible type "Literal[3]"; expected "Literal[2]"
+tt.zeros(7, 4, 2) @ tt.zeros(7, 3, 5)  # E: Unsupported operand types for @
 x3 = tt.zeros(7, 4, 2)
-x3 @ tt.zeros(6, 2, 5)  # E: incompatible type "Literal[6]"; expected "Literal[7]"
+x3 @ tt.zeros(6, 2, 5)  # E: Unsupported operand types for @
 y3 = tt.zeros(6, 2, 5)
 x3 @ y3  # E: Unsupported operand types for @
 tt.zeros() @ a  # E: Unsupported operand types for @
