@@ -33,7 +33,7 @@ def grad(f: Callable[Concatenate[T, PS], Tensor[()]]) -> Callable[Concatenate[T,
             out = f(leaves, *args, **kwargs)
         if not isinstance(out, Tensor) or out.ndim != 0:
             shape = out.shape if isinstance(out, Tensor) else type(out).__name__
-            raise ShapeError(f"grad: {f.__name__} must return a scalar tensor (shape ()), got {shape}")
+            raise ShapeError(f"grad: {getattr(f, '__name__', 'f')} must return a scalar tensor (shape ()), got {shape}")
         if out.requires_grad:
             out.backward()
         grads: T = _map(leaves, _grad_or_zeros)
