@@ -233,8 +233,8 @@ def binary_cross_entropy(probs: AnyTensor, target: AnyTensor) -> AnyTensor:
     n = _numel(p.shape)
     if n and not (bool(xp.min(p) >= 0.0) and bool(xp.max(p) <= 1.0)):
         raise ValueError("binary_cross_entropy: all input probabilities must lie in [0, 1]")
-    log_p = xp.clip(xp.log(p), min=-100.0)
-    log_q = xp.clip(xp.log(1.0 - p), min=-100.0)
+    log_p = _clamped_log(xp, p)
+    log_q = _clamped_log(xp, 1.0 - p)
     loss = -xp.sum(t * log_p + (1.0 - t) * log_q) / n
     p_needs, t_needs = probs.requires_grad, target.requires_grad
     if (p_needs or t_needs) and grad_mode.enabled:
@@ -244,6 +244,13 @@ def binary_cross_entropy(probs: AnyTensor, target: AnyTensor) -> AnyTensor:
         fn.seq = next_seq()
         return make(loss, backend, fn)
     return make(loss, backend, None)
+
+
+def _clamped_log(xp: Any, p: Array) -> Array:
+    # max(log p, -100) without evaluating log(0), which warns on numpy.
+    positive = p > 0.0
+    logs = xp.log(xp.where(positive, p, xp.ones_like(p)))
+    return xp.where(positive, xp.clip(logs, min=-100.0), xp.full_like(p, -100.0))
 
 
 # --------------------------------------------------------------------------- dropout
