@@ -416,6 +416,11 @@ def _shape_of(value: object) -> tuple[int, ...] | None:
     return None
 
 
+def short_name(qualname: str) -> str:
+    """``Net.forward``; a function defined inside another loses the ``f.<locals>.`` part."""
+    return qualname.rpartition("<locals>.")[2]
+
+
 def _got(value: object) -> str:
     shape = _shape_of(value)
     if shape is not None:
@@ -433,9 +438,10 @@ def make_shape_error(
     expected = rt.show_hint(hint)
     bound = rt.bound_dims(single, variadic)
     because = f" ({reason})" if reason else ""
-    err = ShapeError(f"{function}() {where}: expected {expected}, got {_got(value)}{because}; bound so far: {bound}")
+    call = function if function.startswith("module ") else f"{function}() "
+    err = ShapeError(f"{call}{where}: expected {expected}, got {_got(value)}{because}; bound so far: {bound}")
     err.function = function  # type: ignore[attr-defined]
-    err.parameter = where.split("'")[1] if "'" in where else where  # type: ignore[attr-defined]
+    err.parameter = where.split("'")[1] if "'" in where else where.strip(": ")  # type: ignore[attr-defined]
     err.expected = expected  # type: ignore[attr-defined]
     err.shape = _shape_of(value)  # type: ignore[attr-defined]
     err.bound = {k: v for k, v in single.items() if not k.startswith("~~")}  # type: ignore[attr-defined]
@@ -480,7 +486,7 @@ def _shape_error(
             hook = getattr(type(args[0]), "__typedtorch_dims__", None)
             if hook is not None:
                 _prebind(hook(args[0]), single, variadic, fn)
-        name = fn.__qualname__
+        name = short_name(fn.__qualname__)
         for pname, param in plan.signature.parameters.items():
             if pname not in plan.hints or pname not in bound.arguments:
                 continue
@@ -546,9 +552,13 @@ def check_variable(value: object, hint: object, name: str, bind: bool) -> None:
 
             die_if_unbearable(value, hint)
             return
-        function = sys._getframe(1).f_code.co_qualname
+        caller = sys._getframe(1)
+        qualname = caller.f_code.co_qualname
+        where = f"variable {name!r}"
+        if qualname == "<module>":  # `W: Matrix[...] = ...` at module level
+            qualname, where = f"module {caller.f_globals.get('__name__')}", f": {where}"
         raise make_shape_error(
-            function, f"variable {name!r}", hint, value, reason_for(hint, value, single, variadic), single, variadic
+            short_name(qualname), where, hint, value, reason_for(hint, value, single, variadic), single, variadic
         )
     finally:
         if own:

@@ -24,7 +24,6 @@ installed.
 from __future__ import annotations
 
 import ast
-import importlib.abc
 import importlib.machinery
 import sys
 import warnings
@@ -150,7 +149,9 @@ class _CheckingLoader(importlib.machinery.SourceFileLoader):
         return compile(rewrite(tree), path, "exec", dont_inherit=True)
 
 
-class _CheckingFinder(importlib.abc.MetaPathFinder):
+class _CheckingFinder:
+    """A ``sys.meta_path`` finder (duck-typed: ``importlib.abc`` costs ~10 ms to import)."""
+
     def __init__(self, packages: Sequence[str]) -> None:
         self.packages = tuple(packages)
 

@@ -451,7 +451,7 @@ def explain(hint: ShapeMeta, obj: object, single: Single, variadic: Variadic) ->
     """
     tensor = hint._tt_origin
     if not isinstance(obj, tensor):
-        return f"not a tensor but {type(obj).__name__}"
+        return "not a tensor"
     shape = tuple(obj._data.shape)  # type: ignore[attr-defined]
     specs = hint._tt_specs
     run_at = next((i for i, s in enumerate(specs) if isinstance(s, _Run)), None)

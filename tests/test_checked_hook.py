@@ -1,0 +1,254 @@
+"""``tt.install_import_hook``: every annotated function of a package checked at import.
+
+Each test writes a throwaway package under ``tmp_path``, imports it with the hook,
+and removes the hook, the path entry and every module of the package afterwards.
+"""
+
+from __future__ import annotations
+
+import itertools
+import sys
+import textwrap
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+from beartype.roar import BeartypeDoorHintViolation
+
+import typedtorch as tt
+
+_counter = itertools.count()
+
+PACKAGE = '''
+"""A package checked by the import hook."""
+from __future__ import annotations
+
+from typing import Literal as L
+from typing import TypeAlias, TypeVar, overload
+
+import typedtorch as tt
+from typedtorch import Matrix, Vector
+
+B = TypeVar("B")
+N = TypeVar("N")
+
+Batch: TypeAlias = Matrix[B, L[3]]  # a type alias: not a value to check
+SIZE: int = 3  # module level: checked on its own
+
+
+def mean_rows(x: Matrix[B, N]) -> Vector[B]:
+    return x.mean(dim=1)
+
+
+def with_local(x: Matrix[B, N], wrong: bool) -> Vector[B]:
+    y: Vector[B] = x.sum(dim=0) if wrong else x.sum(dim=1)  # B is the argument's B
+    return y
+
+
+def local_non_tensor(flag: bool) -> int:
+    n: int = "three" if flag else 3  # type: ignore[assignment]
+    return n
+
+
+def closure(x: Matrix[B, N]) -> Vector[B]:
+    def helper():  # unannotated, but nested in a checked call: shares its dims
+        z: Vector[B] = x.sum(dim=0)
+        return z
+
+    return helper()
+
+
+def gen(x: Vector[N]):
+    y: Vector[N] = x  # a generator body checks each annotation on its own
+    yield y
+
+
+def unannotated(x):
+    return x
+
+
+@overload
+def over(x: int) -> int: ...
+@overload
+def over(x: str) -> str: ...
+def over(x):
+    return x
+
+
+class Layer:
+    size: int = 3  # class body: a field declaration, not checked
+
+    def __call__(self, x: Matrix[B, L[3]]) -> Matrix[B, L[3]]:
+        return x
+
+    @staticmethod
+    def twice(v: Vector[N]) -> Vector[N]:
+        return v * 2
+'''
+
+
+@pytest.fixture
+def make_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """``make_package({"__init__.py": src, ...})`` -> a fresh package name on sys.path."""
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)  # so a stray .pyc would show
+    names: list[str] = []
+    sys.path.insert(0, str(tmp_path))
+
+    def make(files: dict[str, str]) -> str:
+        name = f"ttpkg_{next(_counter)}"
+        root = tmp_path / name
+        root.mkdir()
+        for rel, source in files.items():
+            (root / rel).write_text(textwrap.dedent(source))
+        names.append(name)
+        return name
+
+    hooks_before = list(sys.meta_path)
+    yield make
+    sys.meta_path[:] = hooks_before
+    sys.path.remove(str(tmp_path))
+    for mod in [m for m in sys.modules if any(m == n or m.startswith(n + ".") for n in names)]:
+        del sys.modules[mod]
+
+
+def _import(name: str) -> ModuleType:
+    __import__(name)
+    return sys.modules[name]
+
+
+class TestImportHook:
+    def test_annotated_functions_are_checked(self, make_package: Any) -> None:
+        name = make_package({"__init__.py": PACKAGE})
+        with tt.install_import_hook(name):
+            pkg = _import(name)
+        assert pkg.mean_rows.__typedtorch_checked__
+        assert pkg.mean_rows(tt.ones(4, 2)).shape == (4,)
+        with pytest.raises(
+            tt.ShapeError, match=r"^mean_rows\(\) parameter 'x': expected Matrix\[B, N\], got shape \(4,\)"
+        ):
+            pkg.mean_rows(tt.ones(4))
+        layer = pkg.Layer()
+        assert layer(tt.ones(2, 3)).shape == (2, 3)
+        with pytest.raises(tt.ShapeError, match=r"Layer.__call__\(\) parameter 'x'.*dim 1 is 4, expected 3"):
+            layer(tt.ones(2, 4))
+        with pytest.raises(tt.ShapeError, match=r"Layer.twice\(\) parameter 'v'"):
+            pkg.Layer.twice(tt.ones(2, 2))
+
+    def test_unannotated_and_overloads_are_left_alone(self, make_package: Any) -> None:
+        name = make_package({"__init__.py": PACKAGE})
+        with tt.install_import_hook(name):
+            pkg = _import(name)
+        assert not hasattr(pkg.unannotated, "__typedtorch_checked__")
+        assert not hasattr(pkg.over, "__typedtorch_checked__")
+        assert pkg.over("a") == "a"
+
+    def test_annotated_assignment_shares_the_calls_dims(self, make_package: Any) -> None:
+        name = make_package({"__init__.py": PACKAGE})
+        with tt.install_import_hook(name):
+            pkg = _import(name)
+        assert pkg.with_local(tt.ones(3, 2), False).shape == (3,)
+        with pytest.raises(tt.ShapeError) as e:
+            pkg.with_local(tt.ones(3, 2), True)
+        assert str(e.value) == (
+            "with_local() variable 'y': expected Vector[B], got shape (2,) (dim 0 is 2, but B=3); bound so far: B=3, N=2"
+        )
+
+    def test_nested_function_shares_the_enclosing_calls_dims(self, make_package: Any) -> None:
+        name = make_package({"__init__.py": PACKAGE})
+        with tt.install_import_hook(name):
+            pkg = _import(name)
+        with pytest.raises(tt.ShapeError, match=r"^helper\(\) variable 'z': expected Vector\[B\], got shape \(2,\)"):
+            pkg.closure(tt.ones(3, 2))
+        # square input: z has B entries, and the return agrees
+        assert pkg.closure(tt.ones(2, 2)).shape == (2,)
+
+    def test_annotated_assignment_with_a_non_tensor_type(self, make_package: Any) -> None:
+        name = make_package({"__init__.py": PACKAGE})
+        with tt.install_import_hook(name):
+            pkg = _import(name)
+        assert pkg.local_non_tensor(False) == 3
+        with pytest.raises(BeartypeDoorHintViolation, match="three"):
+            pkg.local_non_tensor(True)
+
+    def test_generator_bodies(self, make_package: Any) -> None:
+        name = make_package({"__init__.py": PACKAGE})
+        with tt.install_import_hook(name):
+            pkg = _import(name)
+        assert [t.shape for t in pkg.gen(tt.ones(3))] == [(3,)]
+
+    def test_module_level_annotated_assignment(self, make_package: Any) -> None:
+        name = make_package(
+            {
+                "__init__.py": "",
+                "weights.py": """
+                    from typing import Literal as L
+                    import typedtorch as tt
+                    W: tt.Matrix[L[2], L[2]] = tt.zeros(3, 3)
+                """,
+            }
+        )
+        with tt.install_import_hook(name), pytest.raises(tt.ShapeError) as e:
+            _import(f"{name}.weights")
+        assert str(e.value) == (
+            f"module {name}.weights: variable 'W': expected Matrix[2, 2], got shape (3, 3) (dim 0 is 3, expected 2); "
+            "bound so far: nothing"
+        )
+
+    def test_submodules_are_checked_and_nothing_is_cached(self, make_package: Any, tmp_path: Path) -> None:
+        name = make_package({"__init__.py": "", "models.py": PACKAGE})
+        with tt.install_import_hook(name):
+            models = _import(f"{name}.models")
+        assert models.mean_rows.__typedtorch_checked__
+        assert not list((tmp_path / name).rglob("*.pyc"))
+
+    def test_a_bad_annotation_fails_the_import(self, make_package: Any) -> None:
+        name = make_package(
+            {
+                "__init__.py": """
+                    from __future__ import annotations
+                    from typing import TYPE_CHECKING
+                    if TYPE_CHECKING:
+                        from typedtorch import Vector
+
+                    def f(x: Vector[int]) -> None: ...
+                """
+            }
+        )
+        with (
+            tt.install_import_hook(name),
+            pytest.raises(NameError, match=r"parameter 'x' \(Vector\[int\]\).*TYPE_CHECKING"),
+        ):
+            _import(name)
+
+    def test_uninstall_stops_checking(self, make_package: Any) -> None:
+        name = make_package({"__init__.py": PACKAGE})
+        hook = tt.install_import_hook(name)
+        assert hook.installed
+        hook.uninstall()
+        assert not hook.installed
+        pkg = _import(name)
+        assert not hasattr(pkg.mean_rows, "__typedtorch_checked__")
+
+    def test_warns_about_modules_already_imported(self, make_package: Any) -> None:
+        name = make_package({"__init__.py": PACKAGE})
+        _import(name)
+        with pytest.warns(UserWarning, match=f"{name} already imported"), tt.install_import_hook(name):
+            pass
+
+    def test_checks_off_installs_nothing(self, make_package: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setenv("TYPEDTORCH_CHECKS", "0")
+        name = make_package({"__init__.py": PACKAGE})
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            hook = tt.install_import_hook(name)
+        assert not hook.installed
+        pkg = _import(name)
+        assert not hasattr(pkg.mean_rows, "__typedtorch_checked__")
+        pkg.with_local(tt.ones(3, 2), True)  # unchecked: no error
+
+    def test_needs_a_package_name(self) -> None:
+        with pytest.raises(TypeError, match="one or more package names"):
+            tt.install_import_hook()
