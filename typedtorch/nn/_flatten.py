@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Literal, TypeVar
+from typing import Any, Final, Literal, TypeVar
 
 from typing_extensions import TypeVarTuple
 
@@ -29,6 +29,9 @@ class Flatten(Module):
     >>> nn.Flatten()(tt.zeros(64, 28, 28)).shape
     (64, 784)
     """
+
+    # Read by the mypy plugin (typedtorch/_mypy/rules.py): Tensor[B, 28, 28] -> Tensor[B, 784].
+    __shape_rule__: Final = "B *R -> B prod(R)"
 
     def __init__(self, start_dim: Literal[1] = 1, end_dim: Literal[-1] = -1) -> None:
         # Only the default is typed; other ranges would need a different result type.

@@ -1,0 +1,365 @@
+"""Layers: calls checked with named dims, shape rules, and chains (``Sequential``, ``>>``).
+
+A layer is anything callable on one tensor: an ``nn.Module`` with a typed
+``__call__``, a function, a ``Sequential``. Its *step* says how it maps shapes:
+either its ``__call__`` signature (``Linear[784, 128]``: ``Tensor[*P, 784] ->
+Tensor[*P, 128]``) or, when its class declares ``__shape_rule__`` (see ``rules``),
+that rule. :class:`Chain` pushes a symbolic input ``Tensor[B, ...]`` through the
+steps one at a time, which is what plain mypy cannot do for ``Sequential(...)``:
+its overloads solve every layer's type variables at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import count
+
+from mypy.expandtype import freshen_function_type_vars
+from mypy.nodes import ARG_POS, TypeInfo, Var
+from mypy.subtypes import find_member
+from mypy.types import (
+    AnyType,
+    CallableType,
+    Instance,
+    Overloaded,
+    Type,
+    TypeOfAny,
+    TypeVarId,
+    TypeVarType,
+    UnpackType,
+    get_proper_type,
+)
+
+from . import rules
+from .ops import ANY, Bad, Ok, Verdict
+from .shapes import (
+    Builder,
+    Dim,
+    Shape,
+    conflict,
+    is_variadic,
+    literal_int,
+    show_dim,
+    show_shape,
+    show_type,
+    tensor_shape,
+)
+from .unify import Clash, Unifier, fresh_var
+
+RULE_ATTR = "__shape_rule__"
+NAMESPACE = "typedtorch.mypy_plugin"
+_ids = count(1)
+
+
+def _fresh(name: str, upper_bound: Type) -> TypeVarType:
+    return fresh_var(name, -(10**9) - next(_ids), NAMESPACE, upper_bound)
+
+
+# ------------------------------------------------------------------------ rules
+
+
+def shape_rule(info: TypeInfo) -> str | None:
+    """The ``__shape_rule__`` string a class (or a base) declares as ``Final``, if any."""
+    for base in info.mro:
+        sym = base.names.get(RULE_ATTR)
+        if sym is not None and isinstance(sym.node, Var) and isinstance(sym.node.final_value, str):
+            return sym.node.final_value
+    return None
+
+
+def rule_params(layer: Instance) -> dict[str, Dim]:
+    """The layer's type parameters by their type variables' names: ``{"K": 3}`` for ``Window[L[3]]``."""
+    params: dict[str, Dim] = {}
+    for tv, arg in zip(layer.type.defn.type_vars, layer.args, strict=False):
+        n = literal_int(arg)
+        params[tv.name] = n if n is not None else arg
+    return params
+
+
+_OPS = rules.DimOps(is_variadic=lambda d: isinstance(d, UnpackType), conflict=conflict, show=show_dim)
+
+
+def _from_rule(d: object) -> Dim:
+    if isinstance(d, int | Type):
+        return d
+    return ANY  # rules.UNKNOWN
+
+
+def apply_layer_rule(layer: Instance, source: str, x: Shape) -> Verdict:
+    """``layer(x)`` by the layer's rule; ``Bad`` for an input that does not fit or a broken rule."""
+    try:
+        rule = rules.parse_rule(source)
+        out = rules.apply_rule(rule, x.dims, rule_params(layer), _OPS)
+    except rules.RuleSyntaxError as e:
+        return Bad(f"{layer.type.name}.{RULE_ATTR} = {source!r} is invalid: {e}")
+    if isinstance(out, rules.Applied):
+        return Ok(tuple(_from_rule(d) for d in out.dims))
+    if isinstance(out, rules.Mismatch):
+        return Bad(f"{show_type(layer)}: input is {show_shape(x)}, {out.detail} (rule {source!r})")
+    return None
+
+
+# ------------------------------------------------------------------- call checks
+
+
+@dataclass(frozen=True)
+class CallClash:
+    message: str
+    through_variable: bool  # two arguments disagree on a type variable (mypy: "Cannot infer ...")
+
+
+def check_call(name: str, sig: CallableType, arg_types: Sequence[Sequence[Type]]) -> CallClash | None:
+    """The first certain shape mismatch between ``sig``'s tensor parameters and the arguments."""
+    tensor_formals = [(i, s) for i, t in enumerate(sig.arg_types) if (s := tensor_shape(t)) is not None]
+    if not tensor_formals:
+        return None
+    u = Unifier(sig.variables)
+    single = len(tensor_formals) == 1
+    for i, pattern in tensor_formals:
+        if i >= len(arg_types) or len(arg_types[i]) != 1:
+            continue
+        actual = tensor_shape(arg_types[i][0])
+        if actual is None:
+            continue
+        arg_name = sig.arg_names[i] or f"argument {i + 1}"
+        source = f'"{arg_name}"'
+        clash = u.match(pattern, actual, source)
+        if clash is not None:
+            what = "input" if single else source
+            return CallClash(_describe(name, what, clash), clash.via is not None)
+    return None
+
+
+def _describe(name: str, what: str, clash: Clash) -> str:
+    return f"{name}: {what} is {show_shape(clash.actual)}, expected {show_shape(clash.expected)} ({clash.explain()})"
+
+
+# ------------------------------------------------------------------------ chains
+
+
+@dataclass(frozen=True)
+class Step:
+    layer: Type
+    sig: CallableType | None  # the bound __call__ (or the function itself)
+    rule: str | None  # the class's __shape_rule__
+
+
+def step_of(layer: Type) -> Step | None:
+    """How ``layer`` maps a tensor, or None if the plugin cannot tell."""
+    p = get_proper_type(layer)
+    if isinstance(p, Instance):
+        rule = shape_rule(p.type)
+        call = find_member("__call__", p, p)
+        sig = get_proper_type(call) if call is not None else None
+        if isinstance(sig, Overloaded) or (sig is not None and not isinstance(sig, CallableType)):
+            sig = None
+        if rule is None and sig is None:
+            return None
+        return Step(p, sig, rule)
+    if isinstance(p, CallableType) and not p.is_type_obj():
+        return Step(p, p, None)
+    return None
+
+
+@dataclass(frozen=True)
+class ChainOk:
+    features: tuple[Dim, ...]  # the input's dims after the batch dim
+    out: Dim  # the output's last dim (the chain maps Tensor[B, *features] to Tensor[B, out])
+
+
+@dataclass(frozen=True)
+class ChainBad:
+    index: int  # the offending layer
+    message: str
+
+
+class Chain:
+    """Push ``Tensor[B, *features]`` through layers one by one (``Sequential``, ``>>``)."""
+
+    def __init__(self, builder: Builder) -> None:
+        self.builder = builder
+        self.unifier = Unifier()
+        obj = builder.int_type  # any upper bound will do for the plugin's own variables
+        self.batch = _fresh("B", obj)
+        self.unifier.add_var(self.batch)
+        self._flex: dict[str, TypeVarType] = {}
+        self.uncertain = False  # an `int` size met a fixed one: leave the verdict to mypy
+
+    def _flex_var(self, key: str) -> TypeVarType:
+        v = self._flex.get(key)
+        if v is None:
+            v = _fresh(f"X{len(self._flex)}", self.builder.int_type)
+            self._flex[key] = v
+            self.unifier.add_var(v)
+        return v
+
+    def run(self, layers: Sequence[Type], what: str) -> ChainOk | ChainBad | None:
+        steps = [step_of(t) for t in layers]
+        if not steps or any(s is None for s in steps):
+            return None
+        start = self._start(steps[0])  # type: ignore[arg-type]
+        if start is None:
+            return None
+        cur = start
+        for i, step in enumerate(steps):
+            assert step is not None
+            res = self._apply(step, cur, i)
+            if isinstance(res, str):
+                return ChainBad(i, f"{what}: layer {i} ({show_type(step.layer)}) {res}")
+            if res is None:
+                return None
+            cur = res
+        if self.uncertain:
+            return None
+        end = self.unifier.subst(cur)
+        if not end.fixed or len(end) != 2 or not _is(end.dims[0], self.batch):
+            return None
+        feats = tuple(self._final(d) for d in self.unifier.subst(start).dims[1:])
+        return ChainOk(feats, self._final(end.dims[1]))
+
+    def _final(self, d: Dim) -> Dim:
+        r = self.unifier.resolve(d)
+        if isinstance(r, TypeVarType) and r.id.namespace == NAMESPACE:
+            return AnyType(TypeOfAny.special_form)
+        return r
+
+    def _start(self, step: Step) -> Shape | None:
+        """The chain's input shape, from what the first layer accepts: ``Tensor[B, ...]``."""
+        if step.rule is not None:
+            try:
+                rule = rules.parse_rule(step.rule)
+            except rules.RuleSyntaxError:
+                return None
+            dims: list[Dim] = [self.batch]
+            params = rule_params(step.layer) if isinstance(step.layer, Instance) else {}
+            items = list(rule.inputs)
+            if not items or isinstance(items[0], rules.Lit):
+                return None
+            if isinstance(items[0], rules.Star):
+                items = items[1:]
+                if not items:
+                    dims.append(self._flex_var("$0"))
+            else:
+                items = items[1:]
+            for k, pat in enumerate(items):
+                if isinstance(pat, rules.Star):
+                    dims.append(self.builder.any_rank())
+                elif isinstance(pat, rules.Lit):
+                    dims.append(pat.value)
+                elif isinstance(pat, rules.Name) and pat.name in params:
+                    dims.append(params[pat.name])
+                else:
+                    dims.append(self._flex_var(pat.name if isinstance(pat, rules.Name) else f"_{k}"))
+            return Shape(tuple(dims))
+        assert step.sig is not None
+        pattern = _single_tensor_param(step.sig)
+        if pattern is None:
+            return None
+        own = {v.id for v in step.sig.variables}
+        star = pattern.star
+
+        def mapped(d: Dim) -> Dim:
+            if isinstance(d, TypeVarType) and d.id in own:
+                return self._flex_var(f"{d.id.raw_id}")
+            return d
+
+        if star == 0:
+            rest = [mapped(d) for d in pattern.dims[1:]]
+            if any(is_variadic(d) for d in rest):
+                return None
+            return Shape((self.batch, *(rest or [self._flex_var("$0")])))
+        if not pattern.dims:
+            return None
+        first = get_proper_type(pattern.dims[0]) if isinstance(pattern.dims[0], Type) else None
+        if not (isinstance(first, TypeVarType) and first.id in own) and not isinstance(first, AnyType):
+            return None
+        rest = [self.builder.any_rank() if is_variadic(d) else mapped(d) for d in pattern.dims[1:]]
+        return Shape((self.batch, *rest))
+
+    def _apply(self, step: Step, cur: Shape, i: int) -> Shape | str | None:
+        """The shape after ``step``; a message (str) if it cannot take ``cur``; None if unknown."""
+        got = f"from layer {i - 1}" if i else "as input"
+        if step.rule is not None and isinstance(step.layer, Instance):
+            x = self.unifier.subst(cur)
+            verdict = _rule_in_chain(step.layer, step.rule, x, self)
+            if isinstance(verdict, Bad):
+                return f"cannot take {show_shape(x)} {got}: {verdict.message}"
+            if verdict is None:
+                return None
+            return Shape(verdict.dims)
+        assert step.sig is not None
+        sig = freshen_function_type_vars(step.sig)
+        pattern = _single_tensor_param(sig)
+        ret = tensor_shape(sig.ret_type)
+        if pattern is None or ret is None:
+            return None
+        for v in sig.variables:
+            self.unifier.add_var(v)
+        x = self.unifier.subst(cur)
+        self._note_uncertain(pattern, x)
+        clash = self.unifier.match(pattern, cur, f"layer {i}")
+        if clash is not None:
+            return f"cannot take {show_shape(x)} {got}: expected {show_shape(clash.expected)} ({clash.detail})"
+        own = {v.id for v in sig.variables}
+        out: list[Dim] = []
+        for d in self.unifier.subst(ret).dims:
+            if isinstance(d, TypeVarType) and d.id in own:
+                out.append(AnyType(TypeOfAny.special_form))  # only in the result: mypy would not solve it either
+            else:
+                out.append(d)
+        return Shape(tuple(out))
+
+    def _note_uncertain(self, pattern: Shape, x: Shape) -> None:
+        """An ``int`` size meeting a fixed one is decided by mypy's own rules, not the chain's."""
+        for d in (*pattern.dims, *x.dims):
+            p = get_proper_type(d) if isinstance(d, Type) else None
+            if isinstance(p, Instance) and p.type.fullname == "builtins.int":
+                self.uncertain = True
+
+
+def _rule_in_chain(layer: Instance, source: str, x: Shape, chain: Chain) -> Verdict:
+    # The chain's own variables (the batch, flexible sizes) never conflict with a rule.
+    def flex(d: object) -> bool:
+        return isinstance(d, TypeVarType) and d.id.namespace == NAMESPACE
+
+    ops = rules.DimOps(
+        is_variadic=lambda d: isinstance(d, UnpackType),
+        conflict=lambda a, b: conflict(a, b) and not flex(a) and not flex(b),
+        show=show_dim,
+    )
+    try:
+        out = rules.apply_rule(rules.parse_rule(source), x.dims, rule_params(layer), ops)
+    except rules.RuleSyntaxError as e:
+        return Bad(f"invalid {RULE_ATTR} {source!r}: {e}")
+    if isinstance(out, rules.Applied):
+        return Ok(tuple(_from_rule(d) for d in out.dims))
+    if isinstance(out, rules.Mismatch):
+        return Bad(f"{out.detail} (rule {source!r})")
+    return None
+
+
+def _single_tensor_param(sig: CallableType) -> Shape | None:
+    """The tensor pattern of a one-argument callable's parameter."""
+    required = [i for i, k in enumerate(sig.arg_kinds) if k == ARG_POS]
+    if not sig.arg_types or (len(required) > 1) or (required and required[0] != 0):
+        return None
+    return tensor_shape(sig.arg_types[0])
+
+
+def _is(d: Dim, v: TypeVarType) -> bool:
+    return isinstance(d, TypeVarType) and d.id == v.id
+
+
+__all__ = [
+    "RULE_ATTR",
+    "Chain",
+    "ChainBad",
+    "ChainOk",
+    "apply_layer_rule",
+    "check_call",
+    "shape_rule",
+    "step_of",
+]
+
+_unused = (TypeVarId,)
