@@ -7,6 +7,7 @@ and removes the hook, the path entry and every module of the package afterwards.
 from __future__ import annotations
 
 import itertools
+import os
 import sys
 import textwrap
 import warnings
@@ -93,7 +94,7 @@ class Layer:
 @pytest.fixture
 def make_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     """``make_package({"__init__.py": src, ...})`` -> a fresh package name on sys.path."""
-    monkeypatch.setattr(sys, "dont_write_bytecode", False)  # so a stray .pyc would show
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)  # so the bytecode cache is exercised
     names: list[str] = []
     sys.path.insert(0, str(tmp_path))
 
@@ -197,12 +198,35 @@ class TestImportHook:
             "bound so far: nothing"
         )
 
-    def test_submodules_are_checked_and_nothing_is_cached(self, make_package: Any, tmp_path: Path) -> None:
+    def test_submodules_are_checked(self, make_package: Any) -> None:
         name = make_package({"__init__.py": "", "models.py": PACKAGE})
         with tt.install_import_hook(name):
             models = _import(f"{name}.models")
         assert models.mean_rows.__typedtorch_checked__
-        assert not list((tmp_path / name).rglob("*.pyc"))
+
+    def test_rewritten_bytecode_has_its_own_cache_file(self, make_package: Any, tmp_path: Path) -> None:
+        name = make_package({"__init__.py": PACKAGE})
+        cache = tmp_path / name / "__pycache__"
+
+        def fresh_import(hooked: bool) -> ModuleType:
+            sys.modules.pop(name, None)
+            if not hooked:
+                return _import(name)
+            with tt.install_import_hook(name):
+                return _import(name)
+
+        assert fresh_import(hooked=True).mean_rows.__typedtorch_checked__
+        (ours,) = cache.glob("*.pyc")
+        assert ours.name.endswith(".opt-typedtorch1.pyc")
+        assert fresh_import(hooked=True).mean_rows.__typedtorch_checked__  # from the cache
+        assert not hasattr(fresh_import(hooked=False).mean_rows, "__typedtorch_checked__")
+        assert len(list(cache.glob("*.pyc"))) == 2  # the ordinary one, apart
+        assert fresh_import(hooked=True).mean_rows.__typedtorch_checked__
+        # an edited source invalidates the cached rewrite
+        src = tmp_path / name / "__init__.py"
+        src.write_text(src.read_text() + "\n\ndef added(x: Vector[N]) -> Vector[N]:\n    return x\n")
+        os.utime(src, (src.stat().st_atime, src.stat().st_mtime + 10))
+        assert fresh_import(hooked=True).added.__typedtorch_checked__
 
     def test_a_bad_annotation_fails_the_import(self, make_package: Any) -> None:
         name = make_package(

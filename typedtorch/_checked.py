@@ -249,11 +249,10 @@ def check_function(fn: types.FunctionType, localns: Mapping[str, Any] | None = N
     hints = resolve_hints(fn, localns)
     if hints is not None and not hints:
         return fn
-    params = list(inspect.signature(fn).parameters)
-    method = bool(params) and params[0] == "self"
+    code = fn.__code__
+    method = code.co_argcount > 0 and code.co_varnames[0] == "self"
     is_async = inspect.iscoroutinefunction(fn)
     plan = _Plan(fn, hints) if hints is not None else None
-    code = fn.__code__
 
     def prepare(args: tuple[Any, ...]) -> Callable[..., Any]:
         """Build the beartype wrapper (on the first call)."""

@@ -14,17 +14,19 @@ A ``sys.meta_path`` finder hands the package's source modules (``pkg`` and
   ``TypeAlias``, ``ClassVar`` and bare ``Final`` annotations are skipped;
   ``Final[X]`` is checked against ``X``.
 
-Rewritten modules are compiled from source on every import and never written to
-``__pycache__`` (a cached file would either skip the checks on a later hooked import
-or carry them into an unhooked one). beartype itself is imported at the first
-checked call. ``TYPEDTORCH_CHECKS=0`` when the hook is installed: nothing is
-installed.
+Rewritten bytecode is cached next to the ordinary one under its own name
+(``__pycache__/mod.cpython-311.opt-typedtorch1.pyc``, validated against the
+source's mtime and size like a normal ``.pyc``), so an unhooked import never picks
+up checks and a hooked one never skips them; nothing is written when Python is told
+not to write bytecode. beartype itself is imported at the first checked call.
+``TYPEDTORCH_CHECKS=0`` when the hook is installed: nothing is installed.
 """
 
 from __future__ import annotations
 
 import ast
 import importlib.machinery
+import marshal
 import sys
 import warnings
 from collections.abc import Sequence
@@ -37,6 +39,8 @@ _DECORATOR = "__typedtorch_checked__"
 _CHECK_VAR = "__typedtorch_check_var__"
 _SKIP_DECORATORS = {"overload", "no_type_check", "checked"}
 _SKIP_ANNOTATIONS = {"TypeAlias", "ClassVar", "Final"}
+# Names the cached rewritten bytecode; change it whenever `rewrite` changes.
+_CACHE_TAG = "typedtorch1"
 
 
 def _last_name(node: ast.expr) -> str | None:
@@ -70,63 +74,101 @@ def _annotated(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     return fn.returns is not None or any(p is not None and p.annotation is not None for p in params)
 
 
-class _Rewriter(ast.NodeTransformer):
-    """Adds the decorator and the annotated-assignment checks (see module docstring)."""
+def _at(node: Any, where: ast.AST) -> Any:
+    """``node`` placed at ``where`` (for tracebacks); returns ``node``."""
+    return ast.copy_location(node, where)
+
+
+class _Scope:
+    """Whether annotated assignments in a function bind in a checked call's frame:
+    yes in a checked function or one nested in such, unless it is a generator.
+    Decided only when an assignment asks (finding yields means walking the body)."""
+
+    def __init__(self, node: ast.FunctionDef | ast.AsyncFunctionDef | None, checked: bool, outer: _Scope | None):
+        self.node, self.checked, self.outer = node, checked, outer
+        self._binds: bool | None = None if node is not None else False
+
+    def binds(self) -> bool:
+        if self._binds is None:
+            inherited = self.checked or (self.outer is not None and self.outer.binds())
+            self._binds = inherited and not _is_generator(self.node)  # type: ignore[arg-type]
+        return self._binds
+
+
+_MODULE = _Scope(None, False, None)
+
+
+class _Rewriter:
+    """Adds the decorator and the annotated-assignment checks (see module docstring).
+
+    Functions, classes and annotated assignments are statements, so only statement
+    lists are walked, never expressions: a few times faster than a NodeTransformer.
+    """
 
     def __init__(self) -> None:
-        # One entry per enclosing scope: "module", "class", or "function" with
-        # whether its annotated assignments bind in a checked call's frame.
-        self.scopes: list[tuple[str, bool]] = [("module", False)]
         self.functions = 0
         self.assignments = 0
 
-    def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.AST:
+    def block(self, stmts: list[ast.stmt], kind: str, scope: _Scope) -> list[ast.stmt]:
+        """``stmts`` rewritten; ``kind`` is "module", "class" or "function"."""
+        out: list[ast.stmt] = []
+        for node in stmts:
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                self.function(node, scope if kind == "function" else None)
+            elif isinstance(node, ast.ClassDef):
+                node.body = self.block(node.body, "class", _MODULE)
+            elif isinstance(node, ast.AnnAssign):
+                out.append(node)
+                check = None if kind == "class" else self.assignment(node, scope)
+                if check is not None:
+                    out.append(check)
+                continue
+            else:
+                for field in ("body", "orelse", "finalbody"):
+                    inner = getattr(node, field, None)
+                    if isinstance(inner, list) and inner and isinstance(inner[0], ast.stmt):
+                        setattr(node, field, self.block(inner, kind, scope))
+                for part in [*getattr(node, "handlers", ()), *getattr(node, "cases", ())]:
+                    part.body = self.block(part.body, kind, scope)
+            out.append(node)
+        return out
+
+    def function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, outer: _Scope | None) -> None:
         skip = any(_last_name(d) in _SKIP_DECORATORS for d in node.decorator_list)
         decorate = not skip and _annotated(node)
-        outer_binds = self.scopes[-1][0] == "function" and self.scopes[-1][1]
-        binds = (decorate or outer_binds) and not _is_generator(node)
-        self.scopes.append(("function", binds))
-        self.generic_visit(node)
-        self.scopes.pop()
+        node.body = self.block(node.body, "function", _Scope(node, decorate, outer))
         if decorate:
-            node.decorator_list.append(ast.Name(_DECORATOR, ast.Load()))
+            node.decorator_list.append(_at(ast.Name(_DECORATOR, ast.Load()), node))
             self.functions += 1
-        return node
 
-    visit_FunctionDef = _function
-    visit_AsyncFunctionDef = _function
-
-    def visit_ClassDef(self, node: ast.ClassDef) -> ast.AST:
-        self.scopes.append(("class", False))
-        self.generic_visit(node)
-        self.scopes.pop()
-        return node
-
-    def visit_AnnAssign(self, node: ast.AnnAssign) -> Any:
-        kind, binds = self.scopes[-1]
-        if kind == "class" or node.value is None or not isinstance(node.target, ast.Name):
-            return node
+    def assignment(self, node: ast.AnnAssign, scope: _Scope) -> ast.stmt | None:
+        if node.value is None or not isinstance(node.target, ast.Name):
+            return None
         ann = node.annotation
         name = _last_name(ann)
         if name in _SKIP_ANNOTATIONS:
             if name != "Final" or not isinstance(ann, ast.Subscript):
-                return node
+                return None
             ann = ann.slice  # Final[X]: check X
-        check = ast.Expr(
-            ast.Call(
-                ast.Name(_CHECK_VAR, ast.Load()),
-                [ast.Name(node.target.id, ast.Load()), ann, ast.Constant(node.target.id), ast.Constant(binds)],
-                [],
-            )
+        target = node.target.id
+        call = ast.Call(
+            _at(ast.Name(_CHECK_VAR, ast.Load()), node),
+            [
+                _at(ast.Name(target, ast.Load()), node),
+                ann,
+                _at(ast.Constant(target), node),
+                _at(ast.Constant(scope.binds()), node),
+            ],
+            [],
         )
         self.assignments += 1
-        return [node, ast.copy_location(check, node)]
+        stmt: ast.stmt = _at(ast.Expr(_at(call, node)), node)
+        return stmt
 
 
 def rewrite(tree: ast.Module) -> ast.Module:
     """``tree`` with checks added, and the two helper names imported at its top."""
-    _Rewriter().visit(tree)
-    body = tree.body
+    body = _Rewriter().block(tree.body, "module", _MODULE)
     at = 0
     if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
         at = 1  # after the docstring
@@ -137,16 +179,48 @@ def rewrite(tree: ast.Module) -> ast.Module:
         [ast.alias("hook_checked", _DECORATOR), ast.alias("check_variable", _CHECK_VAR)],
         0,
     )
+    line = body[at].lineno if at < len(body) else 1
+    located: list[ast.stmt | ast.alias] = [helpers, *helpers.names]
+    for node in located:
+        node.lineno = node.end_lineno = line
+        node.col_offset = node.end_col_offset = 0
     body.insert(at, helpers)
-    return ast.fix_missing_locations(tree)
+    tree.body = body
+    return tree
 
 
 class _CheckingLoader(importlib.machinery.SourceFileLoader):
+    """Compiles the rewritten module; caches it under its own ``.pyc`` name."""
+
     def get_code(self, fullname: str) -> Any:
+        from importlib.util import MAGIC_NUMBER, cache_from_source
+
         path = self.get_filename(fullname)
-        source = self.get_data(path)
-        tree = ast.parse(source, path)
-        return compile(rewrite(tree), path, "exec", dont_inherit=True)
+        stats = self.path_stats(path)
+        stamp = MAGIC_NUMBER + bytes(4) + _u32(stats["mtime"]) + _u32(stats["size"])
+        try:
+            cached: str | None = cache_from_source(path, optimization=_CACHE_TAG)
+        except NotImplementedError:  # no cache tag on this interpreter
+            cached = None
+        if cached is not None:
+            try:
+                data = self.get_data(cached)
+            except OSError:
+                pass
+            else:
+                if data[:16] == stamp:
+                    return marshal.loads(data[16:])
+        code = compile(rewrite(ast.parse(self.get_data(path), path)), path, "exec", dont_inherit=True)
+        if cached is not None and not sys.dont_write_bytecode:
+            try:
+                self.set_data(cached, stamp + marshal.dumps(code))
+            except OSError:
+                pass
+        return code
+
+
+def _u32(x: float) -> bytes:
+    return (int(x) & 0xFFFFFFFF).to_bytes(4, "little")
 
 
 class _CheckingFinder:
