@@ -364,45 +364,87 @@ class TestFrames:
         assert halve(tt.ones(8)).item() == 1.0
 
     def test_threads_do_not_share_bindings(self) -> None:
-        barrier = threading.Barrier(2, timeout=10)
+        # Thread 3 binds B=3 and stops between its arguments; thread 5 then binds
+        # B=5 and stops too; only then does thread 3 check y, against its own B.
+        at_meet = {3: threading.Event(), 5: threading.Event()}
+        done3 = threading.Event()
+
+        class MeetMeta(type):
+            def __instancecheck__(cls, n: object) -> bool:
+                if n == 3:
+                    at_meet[3].set()
+                    assert at_meet[5].wait(10)
+                elif n == 5:
+                    at_meet[5].set()
+                    assert done3.wait(10)
+                return True  # (beartype also probes the hint with None)
+
+        class Meet(metaclass=MeetMeta):
+            pass
 
         @tt.checked
-        def slow(x: Matrix[B, N]) -> Matrix[B, N]:
-            barrier.wait()  # both calls are inside their bodies, B bound in each
-            barrier.wait()
-            return x
+        def pair(x: Matrix[B, N], meet: Meet, y: Matrix[B, N]) -> Matrix[B, N]:
+            return y
 
+        pair(tt.zeros(1, 2), None, tt.zeros(1, 2))  # type: ignore[arg-type]  # build the wrapper first
         results: dict[int, object] = {}
 
         def run(n: int) -> None:
             try:
-                results[n] = slow(tt.zeros(n, n + 1)).shape
+                results[n] = pair(tt.zeros(n, 2), n, tt.zeros(n, 2)).shape  # type: ignore[arg-type]
             except Exception as e:  # pragma: no cover - a failure is the bug
                 results[n] = e
+            finally:
+                if n == 3:
+                    done3.set()
 
-        threads = [threading.Thread(target=run, args=(n,)) for n in (3, 5)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        assert results == {3: (3, 4), 5: (5, 6)}
+        t3 = threading.Thread(target=run, args=(3,))
+        t5 = threading.Thread(target=run, args=(5,))
+        t3.start()
+        assert at_meet[3].wait(10)
+        t5.start()
+        t3.join()
+        t5.join()
+        assert results == {3: (3, 2), 5: (5, 2)}
 
     def test_asyncio_tasks_do_not_share_bindings(self) -> None:
         @tt.checked
-        async def step(x: Matrix[B, N], out: Matrix[B, N]) -> Matrix[B, N]:
-            await asyncio.sleep(0)
-            await asyncio.sleep(0)
+        async def step(x: Matrix[B, N], out: Tensor[*tuple[Any, ...]], gate: asyncio.Event) -> Matrix[B, N]:
+            await gate.wait()
             return out
 
+        async def main() -> tuple[Any, Any]:
+            gate_a, gate_b = asyncio.Event(), asyncio.Event()
+            # a returns a wrong batch size while b is suspended in its body: a's
+            # return must be checked against a's B=4, not b's B=3 or nothing.
+            a = asyncio.create_task(step(tt.zeros(4, 2), tt.zeros(5, 2), gate_a))
+            b = asyncio.create_task(step(tt.zeros(3, 2), tt.zeros(3, 2), gate_b))
+            await asyncio.sleep(0)
+            gate_a.set()
+            done_a = await asyncio.gather(a, return_exceptions=True)
+            gate_b.set()
+            return done_a[0], await b
+
+        bad, ok = asyncio.run(main())
+        assert ok.shape == (3, 2)
+        assert isinstance(bad, tt.ShapeError)
+        assert str(bad) == (
+            "step() return: expected Matrix[B, N], got shape (5, 2) (dim 0 is 5, but B=4); bound so far: B=4, N=2"
+        )
+
+    def test_asyncio_arguments(self) -> None:
+        @tt.checked
+        async def pair(x: Matrix[B, N], y: Matrix[B, N]) -> Matrix[B, N]:
+            await asyncio.sleep(0)
+            return y
+
         async def main() -> list[Any]:
-            ok = [step(tt.zeros(n, 2), tt.zeros(n, 2)) for n in (1, 2, 3)]
-            bad = step(tt.zeros(4, 2), tt.zeros(5, 2))
-            return await asyncio.gather(*ok, bad, return_exceptions=True)
+            calls = [pair(tt.zeros(n, 2), tt.zeros(n, 2)) for n in (1, 2, 3)]
+            return await asyncio.gather(*calls, pair(tt.zeros(4, 2), tt.zeros(5, 2)), return_exceptions=True)
 
         *ok, bad = asyncio.run(main())
         assert [r.shape for r in ok] == [(1, 2), (2, 2), (3, 2)]
-        assert isinstance(bad, tt.ShapeError)
-        assert "step() parameter 'out': expected Matrix[B, N], got shape (5, 2) (dim 0 is 5, but B=4)" in str(bad)
+        assert "pair() parameter 'y': expected Matrix[B, N], got shape (5, 2) (dim 0 is 5, but B=4)" in str(bad)
 
     def test_async_return_is_checked(self) -> None:
         @tt.checked

@@ -253,10 +253,11 @@ def check_function(fn: types.FunctionType, localns: Mapping[str, Any] | None = N
     method = code.co_argcount > 0 and code.co_varnames[0] == "self"
     is_async = inspect.iscoroutinefunction(fn)
     plan = _Plan(fn, hints) if hints is not None else None
+    special = True  # a method or jaxtyping annotations: start() has work to do
 
     def prepare(args: tuple[Any, ...]) -> Callable[..., Any]:
         """Build the beartype wrapper (on the first call)."""
-        nonlocal plan
+        nonlocal plan, special
         if plan is None:  # named a class that was being defined: it exists now
             ns = dict(localns or {})
             if method and args:
@@ -265,6 +266,7 @@ def check_function(fn: types.FunctionType, localns: Mapping[str, Any] | None = N
             if resolved is None:
                 raise NameError(f"@tt.checked {_qualname(fn)}: an annotation names a class that is still undefined")
             plan = _Plan(fn, resolved)
+        special = method or plan.shared
         return plan.beartyped(_async_shim(fn) if is_async else _shim(fn))
 
     def start(args: tuple[Any, ...]) -> rt.Frame:
@@ -314,7 +316,7 @@ def check_function(fn: types.FunctionType, localns: Mapping[str, Any] | None = N
             nonlocal impl
             if impl is None:
                 impl = prepare(args)
-            frame = start(args)
+            frame = start(args) if special else ({}, {}, [False, None, False])
             token = _set_frame(frame)
             try:
                 return impl(*args, **kwargs)
