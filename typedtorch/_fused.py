@@ -126,24 +126,23 @@ def cross_entropy(logits: AnyTensor, labels: AnyTensor) -> AnyTensor:
             f"and labels {tuple(lab.shape)}"
         )
     xp = backend.xp
-    if not xp.isdtype(lab.dtype, "integral"):
+    if not _is_integral(xp, lab.dtype):
         raise TypeError(f"cross_entropy: labels must be integers (class indices), got dtype {backend.dtype_name(lab)}")
     batch, classes = z.shape
     if batch == 0:
         raise ShapeError("cross_entropy: empty batch (logits shape (0, C)); the mean is undefined")
     # One comparison against arange instead of a scatter: the array API has no
-    # fancy-index assignment, and this also shows an out-of-range label as an empty row.
-    onehot_b = xp.reshape(lab, (batch, 1)) == xp.arange(classes, dtype=lab.dtype, device=lab.device)
-    if not bool(xp.all(xp.any(onehot_b, axis=1))):
+    # fancy-index assignment. A label outside [0, C) leaves its row all zero.
+    onehot = xp.astype(xp.reshape(lab, (batch, 1)) == _arange(xp, classes, lab), z.dtype)
+    if float(xp.sum(onehot)) != batch:
         raise IndexError(
             f"cross_entropy: labels must lie in [0, {classes}), got min {int(xp.min(lab))} and max {int(xp.max(lab))}"
         )
-    onehot = xp.astype(onehot_b, z.dtype)
     shifted = z - xp.max(z, axis=1, keepdims=True)
     e = xp.exp(shifted)
     total = xp.sum(e, axis=1, keepdims=True)
-    # mean_i(log total_i - shifted[i, label_i])
-    loss = (xp.sum(xp.log(total)) - xp.sum(shifted * onehot)) / batch
+    # mean_i(log total_i - shifted[i, label_i]) as one reduction: each row of onehot has one 1.
+    loss = xp.sum(onehot * (xp.log(total) - shifted)) / batch
     if logits.requires_grad and grad_mode.enabled:
         fn = CrossEntropyFn()
         fn.xp, fn.exp, fn.total, fn.onehot, fn.scale = xp, e, total, onehot, 1.0 / batch
@@ -151,6 +150,31 @@ def cross_entropy(logits: AnyTensor, labels: AnyTensor) -> AnyTensor:
         fn.seq = next_seq()
         return make(loss, backend, fn)
     return make(loss, backend, None)
+
+
+# Small per-call costs add up at this op's size (a (64, 10) batch), so the dtype test
+# and the class-index row are computed once per dtype / size and device.
+# Keys start with the namespace: dtypes of different libraries must never be compared.
+_integral: dict[tuple[Any, Any], bool] = {}
+_aranges: dict[tuple[Any, int, Any, Any], Array] = {}
+
+
+def _is_integral(xp: Any, dtype: Any) -> bool:
+    key = (xp, dtype)
+    known = _integral.get(key)
+    if known is None:
+        known = _integral[key] = bool(xp.isdtype(dtype, "integral"))
+    return known
+
+
+def _arange(xp: Any, n: int, like: Array) -> Array:
+    key = (xp, n, like.dtype, like.device)
+    row = _aranges.get(key)
+    if row is None:
+        if len(_aranges) > 64:  # many distinct class counts: stay bounded
+            _aranges.clear()
+        row = _aranges[key] = xp.arange(n, dtype=like.dtype, device=like.device)
+    return row
 
 
 # ------------------------------------------------------------------------------ MSE
