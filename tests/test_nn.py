@@ -510,3 +510,29 @@ def test_module_without_super_init_works() -> None:
     bare = Bare()
     assert bare.training and bare.eval().training is False
     assert [n for n, _ in bare.named_parameters()] == ["fc.weight", "fc.bias"]
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "typedtorch._fused",
+        "typedtorch.nn",
+        "typedtorch.nn._module",
+        "typedtorch.nn._linear",
+        "typedtorch.nn._activations",
+        "typedtorch.nn._dropout",
+        "typedtorch.nn._flatten",
+        "typedtorch.nn._compose",
+        "typedtorch.nn._losses",
+        "typedtorch.optim",
+        "typedtorch.optim._optimizer",
+        "typedtorch.optim._sgd",
+        "typedtorch.optim._adam",
+    ],
+)
+def test_docstring_examples_run(module: str) -> None:
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0

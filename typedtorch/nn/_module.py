@@ -156,7 +156,7 @@ class Module:
         >>> from typedtorch import nn
         >>> a, b = nn.Linear(2, 3), nn.Linear(2, 3)
         >>> b.load_state_dict(a.state_dict())
-        >>> (a.weight.numpy() == b.weight.numpy()).all()
+        >>> a.weight.tolist() == b.weight.tolist()
         True
         """
         params = dict(self.named_parameters())
