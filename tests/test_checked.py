@@ -47,16 +47,22 @@ def msg(e: pytest.ExceptionInfo[BaseException]) -> str:
 
 class TestShapeTypes:
     def test_every_spelling_is_a_checkable_class(self) -> None:
-        for t in (
-            Tensor[B, L[784]],
-            Matrix[B, L[784]],
-            Vector[N],
-            Scalar,
-            Tensor[*S],
-            Tensor[*tuple[Any, ...]],
-        ):
+        x = tt.zeros(2, 784)
+        cases = [
+            (Tensor[B, L[784]], x, True),
+            (Tensor[B, L[784]], tt.zeros(2, 785), False),
+            (Matrix[B, L[784]], x, True),
+            (Vector[N], tt.zeros(5), True),
+            (Vector[N], x, False),
+            (Scalar, tt.zeros(), True),
+            (Scalar, tt.zeros(1), False),
+            (Tensor[*S], x, True),
+            (Tensor[*tuple[Any, ...]], tt.zeros(1, 2, 3, 4), True),
+            (Tensor[*tuple[Any, ...]], x.numpy(), False),
+        ]
+        for t, value, expected in cases:
             assert isinstance(t, type)
-            assert isinstance(tt.zeros(2, 784) if t is not Scalar else tt.zeros(), t) in (True, False)
+            assert isinstance(value, t) is expected, (t, value.shape)
 
     def test_aliases_substitute_into_shape_types(self) -> None:
         # Matrix is Tensor[M, N]; Matrix[B, L[784]] goes through the alias's own

@@ -42,7 +42,14 @@ jaxtyping
     ``async def`` with jaxtyping annotations is refused at decoration time.
 
 ``TYPEDTORCH_CHECKS=0`` (read when decorating) returns functions unchanged.
-beartype is imported on the first checked call, not when typedtorch is imported.
+
+Cost
+    Decorating resolves the hints (a ``get_type_hints`` call); beartype's own wrapper
+    is generated at the function's first call (about a millisecond each), so importing
+    a module full of checked functions stays cheap, and beartype is imported only
+    then, never by ``import typedtorch``. A beartype error about an unsupported hint
+    therefore surfaces at the first call. A checked call costs about 2.5 µs for three
+    tensor arguments and a tensor result (``benchmarks/checked_overhead.py``).
 """
 
 from __future__ import annotations

@@ -14,17 +14,18 @@ Dimensions
     Anything else raises ``TypeError`` when the type is built, never a silent pass.
 
 Bindings
-    Symbols are bound in the *frame* of the current checked call, kept in a
-    ``ContextVar`` (so per thread and per asyncio task): a tuple
+    Symbols are bound in the *frame* of the current checked call, kept in the
+    ``ContextVar`` ``FRAME`` (so per thread and per asyncio task): a tuple
     ``(single, variadic, state)`` with ``single: {name: size}``, ``variadic:
     {name: (False, sizes)}`` (jaxtyping's memo layout, which lets the two styles share
-    dims) and ``state = [in_body]``. ``@tt.checked`` (``_checked.py``) makes a fresh
-    frame per call; the frame answers ``isinstance`` only while that call's
-    arguments and return value are checked, not while its body runs (so plain
-    ``@beartype`` functions called from the body never see it). Outside checked calls
-    -- a bare ``isinstance``, ``@beartype`` -- each check gets a throwaway frame (so
-    ``Tensor[B, B]`` still means square), or jaxtyping's memo inside ``@jaxtyped``.
-    Symbols are keyed by *name* (``B``), as in jaxtyping.
+    dims) and ``state = [use_fallback, result, shared]``. ``@tt.checked``
+    (``_checked.py``) makes a fresh frame per call; the frame answers ``isinstance``
+    only while that call's arguments and return value are checked, not while its body
+    runs (``use_fallback`` is set then), so plain ``@beartype`` functions called from
+    the body never see it. Outside a check phase -- a bare ``isinstance``,
+    ``@beartype`` -- each check gets a throwaway frame (so ``Tensor[B, B]`` still
+    means square), or jaxtyping's memo inside ``@jaxtyped``. Symbols are keyed by
+    *name* (``B``), as in jaxtyping.
 
 Speed
     Each distinct annotation is built once (cached) with its own generated
