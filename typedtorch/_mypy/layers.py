@@ -171,7 +171,8 @@ class ChainOk:
 @dataclass(frozen=True)
 class ChainBad:
     index: int  # the offending layer
-    message: str
+    got: Shape  # what the layers before it produce
+    detail: str  # "expected Tensor[B, 100] (last dim: 128 != 100)"
 
 
 class Chain:
@@ -194,7 +195,7 @@ class Chain:
             self.unifier.add_var(v)
         return v
 
-    def run(self, layers: Sequence[Type], what: str) -> ChainOk | ChainBad | None:
+    def run(self, layers: Sequence[Type]) -> ChainOk | ChainBad | None:
         steps = [step_of(t) for t in layers]
         if not steps or any(s is None for s in steps):
             return None
@@ -204,9 +205,9 @@ class Chain:
         cur = start
         for i, step in enumerate(steps):
             assert step is not None
-            res = self._apply(step, cur, i)
+            res = self._apply(step, cur)
             if isinstance(res, str):
-                return ChainBad(i, f"{what}: layer {i} ({show_type(step.layer)}) {res}")
+                return ChainBad(i, self.unifier.subst(cur), res)
             if res is None:
                 return None
             cur = res
@@ -277,14 +278,13 @@ class Chain:
         rest = [self.builder.any_rank() if is_variadic(d) else mapped(d) for d in pattern.dims[1:]]
         return Shape((self.batch, *rest))
 
-    def _apply(self, step: Step, cur: Shape, i: int) -> Shape | str | None:
-        """The shape after ``step``; a message (str) if it cannot take ``cur``; None if unknown."""
-        got = f"from layer {i - 1}" if i else "as input"
+    def _apply(self, step: Step, cur: Shape) -> Shape | str | None:
+        """The shape after ``step``; why not (str) if it cannot take ``cur``; None if unknown."""
         if step.rule is not None and isinstance(step.layer, Instance):
             x = self.unifier.subst(cur)
             verdict = _rule_in_chain(step.layer, step.rule, x, self)
             if isinstance(verdict, Bad):
-                return f"cannot take {show_shape(x)} {got}: {verdict.message}"
+                return verdict.message
             if verdict is None:
                 return None
             return Shape(verdict.dims)
@@ -296,11 +296,10 @@ class Chain:
             return None
         for v in sig.variables:
             self.unifier.add_var(v)
-        x = self.unifier.subst(cur)
-        self._note_uncertain(pattern, x)
-        clash = self.unifier.match(pattern, cur, f"layer {i}")
+        self._note_uncertain(pattern, self.unifier.subst(cur))
+        clash = self.unifier.match(pattern, cur, "the layer before")
         if clash is not None:
-            return f"cannot take {show_shape(x)} {got}: expected {show_shape(clash.expected)} ({clash.detail})"
+            return f"expected {show_shape(clash.expected)} ({clash.detail})"
         own = {v.id for v in sig.variables}
         out: list[Dim] = []
         for d in self.unifier.subst(ret).dims:

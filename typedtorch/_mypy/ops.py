@@ -43,20 +43,29 @@ Verdict: TypeAlias = Ok | Bad | None
 
 
 def matmul(a: Shape, b: Shape) -> Verdict:
-    """``a @ b`` as the ``__matmul__`` overloads allow it."""
+    """``a @ b`` as the ``__matmul__`` overloads allow it.
+
+    Matrix @ matrix, matrix @ vector, vector @ vector, vector @ matrix, a stack of
+    matrices @ one matrix, and batched matrices of the same batch dims.
+    """
     if not a.fixed or not b.fixed:
         return None
     ra, rb = len(a), len(b)
     ops = f"{show_shape(a)} @ {show_shape(b)}"
     if ra == 0 or rb == 0:
         return Bad(f"matmul: a Scalar operand: {ops} (@ needs at least one dim on each side)")
-    if (ra > 2 or rb > 2) and ra != rb:
-        return Bad(f"matmul: ranks {ra} and {rb} do not multiply: {ops} (batched operands need the same rank)")
+    batched = ra > 2 and rb > 2
+    if (ra > 2 or rb > 2) and not (batched and ra == rb) and not (ra > 2 and rb == 2):
+        return Bad(
+            f"matmul: ranks {ra} and {rb} do not multiply: {ops} "
+            "(a stack of matrices takes one matrix, or a stack of the same batch dims)"
+        )
     certain = True
-    for i in range(ra - 2 if ra > 2 else 0):
-        if conflict(a.dims[i], b.dims[i]):
-            return Bad(f"matmul: batch dimensions differ: {ops} (dim {i}: {_d(a.dims[i])} != {_d(b.dims[i])})")
-        certain = certain and same(a.dims[i], b.dims[i])
+    if batched:
+        for i in range(ra - 2):
+            if conflict(a.dims[i], b.dims[i]):
+                return Bad(f"matmul: batch dimensions differ: {ops} (dim {i}: {_d(a.dims[i])} != {_d(b.dims[i])})")
+            certain = certain and same(a.dims[i], b.dims[i])
     ka, kb = a.dims[-1], b.dims[-2] if rb >= 2 else b.dims[0]
     if conflict(ka, kb):
         return Bad(f"matmul: inner dimensions differ: {ops} ({_d(ka)} != {_d(kb)})")

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Final, TypeAlias
 
 from mypy.argmap import map_actuals_to_formals
@@ -46,6 +47,7 @@ from mypy.nodes import (
     Expression,
     IntExpr,
     ListExpr,
+    MemberExpr,
     RefExpr,
     StarExpr,
     TupleExpr,
@@ -69,11 +71,12 @@ from mypy.types import (
     TypeVarType,
     UnionType,
     get_proper_type,
+    has_type_vars,
 )
 from mypy.typevars import fill_typevars_with_any
 
 from . import layers, ops
-from .shapes import TENSOR, Builder, Shape, literal_int, show_type, tensor_shape
+from .shapes import TENSOR, Builder, Shape, literal_int, show_shape, show_type, tensor_shape
 
 MODULE: Final = "typedtorch.nn._module.Module"
 SEQUENTIAL: Final = "typedtorch.nn._compose.Sequential"
@@ -297,7 +300,14 @@ class TypedTorchPlugin(Plugin):
     # -------------------------------------------------------- literal sizes
 
     def _literal_sizes(self, ctx: SigContext) -> Decision | None:
-        """Keep literal sizes mypy widens to ``int``: ``zeros(*shape)``, ``Linear(n, 10)`` with ``Final``."""
+        """Keep literal sizes plain mypy widens to ``int``.
+
+        ``zeros(*shape)`` and ``full(shape, v)`` with ``shape: Final = (4, 2)``, and
+        ``Linear(n, 10)`` with ``n: Final[int] = 784``: each size goes to a parameter
+        typed by a literal-keeping type variable (bound ``int | Literal[0]``), and the
+        literal replaces that variable in the result. Sizes mypy keeps anyway (``4``,
+        ``(4, 2)``, ``n: Final = 784``) are left to it.
+        """
         call = _call(ctx)
         sig = ctx.default_signature
         if call is None or not sig.variables:
@@ -306,15 +316,14 @@ class TypedTorchPlugin(Plugin):
         if not literal_vars:
             return None
         kinds = list(call.arg_kinds)
-        if not any(k == ARG_STAR for k in kinds) and not any(_final_int(e) is not None for e in call.args):
-            if not any(isinstance(get_proper_type(t), TupleType) for t in sig.arg_types):
-                return None
-        star_types: dict[int, Type] = {}
+        if not any(k == ARG_STAR or isinstance(e, RefExpr | CallExpr) for e, k in zip(call.args, kinds, strict=True)):
+            return None  # only literals: mypy keeps them
+        types: dict[int, Type] = {}
 
         def actual_type(i: int) -> Type:
-            if i not in star_types:
-                star_types[i] = _type_of(ctx.api, call.args[i])
-            return star_types[i]
+            if i not in types:
+                types[i] = _type_of(ctx.api, call.args[i])
+            return types[i]
 
         formal_to_actual = map_actuals_to_formals(kinds, call.arg_names, sig.arg_kinds, sig.arg_names, actual_type)
         fixed: dict[TypeVarId, Type] = {}
@@ -322,11 +331,11 @@ class TypedTorchPlugin(Plugin):
         for formal, actuals in enumerate(formal_to_actual):
             if len(actuals) != 1:
                 continue
-            j = actuals[0]
-            value: list[int | None]
             targets = _literal_targets(get_proper_type(sig.arg_types[formal]), literal_vars)
             if not any(targets):
                 continue
+            j = actuals[0]
+            value: list[int | None]
             if kinds[j] == ARG_STAR:
                 tup = get_proper_type(actual_type(j))
                 k = star_pos.get(j, 0)
@@ -335,7 +344,7 @@ class TypedTorchPlugin(Plugin):
                     continue
                 value = [literal_int(tup.items[k])]
             else:
-                value = _literal_values(ctx.api, call.args[j])
+                value = _lost_literals(call.args[j], partial(actual_type, j))
             if len(targets) != len(value):
                 continue
             for tv, n in zip(targets, value, strict=True):
@@ -343,8 +352,7 @@ class TypedTorchPlugin(Plugin):
                     fixed[tv.id] = LiteralType(n, fallback=_builder(ctx.api).int_type)
         if not fixed:
             return None
-        ret = expand_type(sig.ret_type, fixed)
-        return Decision(ret=ret)
+        return Decision(ret=expand_type(sig.ret_type, fixed))
 
     # ------------------------------------------------------------ layers
 
@@ -363,26 +371,27 @@ class TypedTorchPlugin(Plugin):
                 return None
             return self._verdict(ctx, layers.apply_layer_rule(layer, rule, x), SHAPE_ARG)
         clash = layers.check_call(show_type(layer), sig, arg_types)
-        if clash is None:
-            return None
-        return Decision(error=clash.message, code=SHAPE_MISC if clash.through_variable else SHAPE_ARG)
+        return _clash_decision(clash, arg_types)
 
     def _loss(self, ctx: SigContext) -> Decision | None:
         sig = ctx.default_signature
         arg_types = [[_type_of(ctx.api, e) for e in exprs] for exprs in ctx.args]
-        clash = layers.check_call(sig.name or "loss", sig, arg_types)
-        if clash is None:
-            return None
-        return Decision(error=clash.message, code=SHAPE_MISC if clash.through_variable else SHAPE_ARG)
+        return _clash_decision(layers.check_call(sig.name or "loss", sig, arg_types), arg_types)
 
     def _sequential(self, ctx: SigContext) -> Decision | None:
         call = _call(ctx)
         if call is None or not call.args or any(k != ARG_POS for k in call.arg_kinds):
             return None
         types = [_type_of(ctx.api, e) for e in call.args]
-        result = layers.Chain(_builder(ctx.api)).run(types, "Sequential")
+        result = layers.Chain(_builder(ctx.api)).run(types)
         if isinstance(result, layers.ChainBad):
-            return Decision(error=result.message, code=SHAPE_MISC, where=call.args[result.index])
+            i = result.index
+            before = f"from layer {i - 1} ({show_type(types[i - 1])})" if i else "as input"
+            message = (
+                f"Sequential: layer {i} ({show_type(types[i])}) cannot take {show_shape(result.got)} {before}: "
+                f"{result.detail}"
+            )
+            return Decision(error=message, code=SHAPE_MISC, where=call.args[i], accept=tuple(types))
         if result is None:
             return None
         return self._chain_result(ctx, result)
@@ -391,9 +400,15 @@ class TypedTorchPlugin(Plugin):
         if not isinstance(ctx, MethodSigContext) or not ctx.args or len(ctx.args[0]) != 1:
             return None
         right = _type_of(ctx.api, ctx.args[0][0], operand=True)
-        result = layers.Chain(_builder(ctx.api)).run([ctx.type, right], ">>")
+        result = layers.Chain(_builder(ctx.api)).run([ctx.type, right])
         if isinstance(result, layers.ChainBad):
-            return Decision(error=result.message, code=SHAPE_OPERATOR)
+            if result.index == 0:  # the left operand cannot even start a chain: leave it to mypy
+                return None
+            message = (
+                f">>: {show_type(right)} cannot take {show_shape(result.got)} from {show_type(ctx.type)}: "
+                f"{result.detail}"
+            )
+            return Decision(error=message, code=SHAPE_OPERATOR, accept=(right,))
         if result is None:
             return None
         return self._chain_result(ctx, result)
@@ -410,15 +425,25 @@ class TypedTorchPlugin(Plugin):
 # ------------------------------------------------------------------ signatures
 
 
+def _clash_decision(clash: layers.CallClash | None, arg_types: Sequence[Sequence[Type]]) -> Decision | None:
+    if clash is None:
+        return None
+    seen = tuple(ts[0] if len(ts) == 1 else AnyType(TypeOfAny.special_form) for ts in arg_types)
+    return Decision(error=clash.message, code=SHAPE_MISC if clash.through_variable else SHAPE_ARG, accept=seen)
+
+
 def _apply(sig: CallableType, decision: Decision | None) -> CallableType:
     if decision is None:
         return sig
     if decision.error is not None:
-        n = len(sig.arg_types)
-        accept = list(decision.accept) if decision.accept and len(decision.accept) == n else None
-        return sig.copy_modified(
-            arg_types=accept or [AnyType(TypeOfAny.special_form)] * n, ret_type=_any_like(sig.ret_type), variables=[]
-        )
+        # The plugin reported the mismatch: accept the tensors it checked, but keep
+        # checking the other parameters (``reduction="none"`` stays an error).
+        accept = decision.accept if decision.accept and len(decision.accept) == len(sig.arg_types) else None
+        arg_types = [
+            (accept[i] if accept else AnyType(TypeOfAny.special_form)) if _loosen(t) else t
+            for i, t in enumerate(sig.arg_types)
+        ]
+        return sig.copy_modified(arg_types=arg_types, ret_type=_any_like(sig.ret_type), variables=[])
     if decision.ret is None:
         return sig
     if decision.loose_args:
@@ -426,6 +451,11 @@ def _apply(sig: CallableType, decision: Decision | None) -> CallableType:
             arg_types=[AnyType(TypeOfAny.special_form)] * len(sig.arg_types), ret_type=decision.ret, variables=[]
         )
     return sig.copy_modified(ret_type=decision.ret)
+
+
+def _loosen(formal: Type) -> bool:
+    """A parameter the plugin checks itself: a tensor, or anything generic."""
+    return has_type_vars(formal) or tensor_shape(formal) is not None
 
 
 def _any_like(t: Type) -> Type:
@@ -485,12 +515,33 @@ def _int_arg(api: CheckerPluginInterface, args: Sequence[_Arg], index: int, name
     return values[0] if len(values) == 1 else None
 
 
+def _lost_literals(e: Expression, type_of: Callable[[], Type]) -> list[int | None]:
+    """Literal sizes plain mypy widens to ``int``: a ``Final[int]`` name, a ``Final`` tuple's items."""
+    var = _final_var(e)
+    if var is not None:
+        declared = get_proper_type(var.type) if var.type is not None else None
+        if isinstance(declared, Instance) and declared.last_known_value is None:
+            return [_final_int(e)]  # `n: Final[int] = 784`
+    if isinstance(e, RefExpr | CallExpr):
+        t = get_proper_type(type_of())
+        if isinstance(t, TupleType):
+            return [literal_int(i) for i in t.items]
+    return []
+
+
+def _final_var(e: Expression) -> Var | None:
+    """The ``Final`` variable a name, ``module.NAME`` or ``Class.NAME`` refers to."""
+    node = e.node if isinstance(e, RefExpr) else None
+    if node is None and isinstance(e, MemberExpr) and isinstance(e.expr, RefExpr) and isinstance(e.expr.node, TypeInfo):
+        sym = e.expr.node.get(e.name)
+        node = sym.node if sym is not None else None
+    return node if isinstance(node, Var) and node.is_final else None
+
+
 def _final_int(e: Expression) -> int | None:
-    if isinstance(e, RefExpr) and isinstance(e.node, Var) and e.node.is_final:
-        v = e.node.final_value
-        if type(v) is int:
-            return v
-    return None
+    var = _final_var(e)
+    v = var.final_value if var is not None else None
+    return v if type(v) is int else None
 
 
 def _literal_values(api: CheckerPluginInterface, e: Expression) -> list[int | None]:

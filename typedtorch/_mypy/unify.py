@@ -167,7 +167,7 @@ class Unifier:
         assert isinstance(prev.value, tuple)
         old = Shape(prev.value)
         new = Shape(dims)
-        via = f"{self._names[g]} = ({show_dims([self.resolve(x) for x in old.dims])}) from {prev.source}"
+        via = _via(self._names[g], f"({show_dims([self.resolve(x) for x in old.dims])})", prev.source)
         if old.fixed and new.fixed:
             if len(old) != len(new):
                 return Clash(
@@ -194,7 +194,7 @@ class Unifier:
             via = None
             fv = self._var(f)
             if fv is not None and fv in self._bound and self._bound[fv].source != source:
-                via = f"{self._names[fv]} = {show_dim(rf)} from {self._bound[fv].source}"
+                via = _via(self._names[fv], show_dim(rf), self._bound[fv].source)
             return Clash(actual, self.subst(formal), f"{_pos(i, len(actual))}: {show_dim(ra)} != {show_dim(rf)}", via)
         # A variable bound to Any or int so far learns the exact size.
         if not rigid(rf) and rigid(ra):
@@ -231,6 +231,11 @@ class Unifier:
 
     def _rank_clash(self, formal: Shape, actual: Shape, detail: str) -> Clash:
         return Clash(actual, self.subst(formal), detail, None)
+
+
+def _via(name: str, value: str, source: str) -> str:
+    """``B = 32 from "input"`` (just ``B from "input"`` when B is bound to a B of the caller's)."""
+    return f"{name} from {source}" if value == name else f"{name} = {value} from {source}"
 
 
 def _dims(n: int) -> str:

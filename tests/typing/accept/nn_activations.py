@@ -29,9 +29,9 @@ reveal_type(nn.Dropout(0.5).eval())  # R: typedtorch.nn._dropout.Dropout
 # One instance serves every shape: the class is not generic, its __call__ is.
 reveal_type((relu(x), relu(x3)))  # R: tuple[typedtorch._tensor.Tensor[Literal[64], Literal[128]], typedtorch._tensor.Tensor[Literal[2], Literal[3], Literal[4]]]
 
-# Flatten keeps the first dim; plain mypy cannot multiply the rest (the plugin will).
-reveal_type(nn.Flatten()(tt.zeros(64, 28, 28)))  # R: typedtorch._tensor.Tensor[Literal[64], Any]
-reveal_type(nn.Flatten(start_dim=1)(x))  # R: typedtorch._tensor.Tensor[Literal[64], Any]
+# Flatten keeps the first dim; plain mypy cannot multiply the rest (Tensor[64, Any]), the mypy plugin does.
+reveal_type(nn.Flatten()(tt.zeros(64, 28, 28)))  # R: typedtorch._tensor.Tensor[Literal[64], Literal[784]]
+reveal_type(nn.Flatten(start_dim=1)(x))  # R: typedtorch._tensor.Tensor[Literal[64], Literal[128]]
 
 
 def block(h: Matrix[B, L[32]]) -> Matrix[B, L[32]]:

@@ -20,8 +20,8 @@ tt.where(v3 > 0, m, 0.0)  # E: Cannot infer value of type parameter "S" of "wher
 tt.maximum(m, mt)  # E: Cannot infer value of type parameter "S" of "maximum"
 tt.maximum(m, v3)  # E: Cannot infer value of type parameter "S" of "maximum"
 m.maximum(mt)  # E: Argument 1 to "maximum" of "Tensor" has incompatible type "Tensor[Literal[2], Literal[4]]"
-tt.relu(m) + v3  # E: Unsupported operand types for + ("Tensor[Literal[4], Literal[2]]" and "Tensor[Literal[3]]")
-m.sigmoid() @ m  # E: Unsupported operand types for @ ("Tensor[Literal[4], Literal[2]]" and "Tensor[Literal[4], Literal[2]]")
+tt.relu(m) + v3  # E: add: shapes do not broadcast: Tensor[4, 2] + Tensor[3] (last dim: 2 != 3)  [shape]
+m.sigmoid() @ m  # E: matmul: inner dimensions differ: Tensor[4, 2] @ Tensor[4, 2] (2 != 4)  [shape]
 a: Matrix[L[2], L[4]] = tt.softmax(m)  # E: Argument 1 to "softmax" has incompatible type "Tensor[Literal[4], Literal[2]]"; expected "Tensor[Literal[2], Literal[4]]"
 tt.relu(1.0)  # E: Argument 1 to "relu" has incompatible type "float"
 tt.softmax(m, dim="last")  # E: Argument "dim" to "softmax" has incompatible type "str"

@@ -20,4 +20,4 @@ w.grad = tt.zeros(2, 4)  # E: Argument 1 to "zeros" has incompatible type "Liter
 w.grad = v  # E: Incompatible types in assignment (expression has type "Tensor[Literal[3]]", variable has type "Tensor[Literal[4], Literal[2]] | None")
 vg = v.grad
 assert vg is not None
-w - vg  # E: Unsupported operand types for - ("Tensor[Literal[4], Literal[2]]" and "Tensor[Literal[3]]")
+w - vg  # E: sub: shapes do not broadcast: Tensor[4, 2] - Tensor[3] (last dim: 2 != 3)  [shape]

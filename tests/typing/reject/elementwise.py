@@ -18,16 +18,16 @@ v4 = tt.zeros(4)
 s = tt.zeros()
 t3 = tt.zeros(3, 4, 2)
 
-m + mt  # E: Unsupported operand types for + ("Tensor[Literal[4], Literal[2]]" and "Tensor[Literal[2], Literal[4]]")
-m - tt.zeros(3, 2)  # E: [arg-type]
-m * mt  # E: Unsupported operand types for *
-m / mt  # E: Unsupported operand types for /
-m + v3  # E: Unsupported operand types for + ("Tensor[Literal[4], Literal[2]]" and "Tensor[Literal[3]]")
-v3 + m  # E: Unsupported operand types for + ("Tensor[Literal[3]]" and "Tensor[Literal[4], Literal[2]]")
-m * v4  # E: Unsupported operand types for * ("Tensor[Literal[4], Literal[2]]" and "Tensor[Literal[4]]")
-v4 / m  # E: Unsupported operand types for /
-m - t3  # E: Unsupported operand types for - ("Tensor[Literal[4], Literal[2]]" and "Tensor[Literal[3], Literal[4], Literal[2]]")
-v2 + v3  # E: Unsupported operand types for +
+m + mt  # E: add: shapes do not broadcast: Tensor[4, 2] + Tensor[2, 4] (dim 0: 4 != 2)  [shape]
+m - tt.zeros(3, 2)  # E: sub: shapes do not broadcast: Tensor[4, 2] - Tensor[3, 2] (dim 0: 4 != 3)  [shape]
+m * mt  # E: mul: shapes do not broadcast: Tensor[4, 2] * Tensor[2, 4] (dim 0: 4 != 2)  [shape]
+m / mt  # E: div: shapes do not broadcast: Tensor[4, 2] / Tensor[2, 4] (dim 0: 4 != 2)  [shape]
+m + v3  # E: add: shapes do not broadcast: Tensor[4, 2] + Tensor[3] (last dim: 2 != 3)  [shape]
+v3 + m  # E: add: shapes do not broadcast: Tensor[3] + Tensor[4, 2] (last dim: 3 != 2)  [shape]
+m * v4  # E: mul: shapes do not broadcast: Tensor[4, 2] * Tensor[4] (last dim: 2 != 4)  [shape]
+v4 / m  # E: div: shapes do not broadcast: Tensor[4] / Tensor[4, 2] (last dim: 4 != 2)  [shape]
+m - t3  # E: sub: shapes do not broadcast: Tensor[4, 2] - Tensor[3, 4, 2] (ranks 2 and 3: only equal shapes, a Scalar or a Vector of the last dim broadcast)  [shape]
+v2 + v3  # E: add: shapes do not broadcast: Tensor[2] + Tensor[3] (dim 0: 2 != 3)  [shape]
 m ** m  # E: Unsupported operand types for ** ("Tensor[Literal[4], Literal[2]]" and "Tensor[Literal[4], Literal[2]]")
 m ** s  # E: Unsupported operand types for ** ("Tensor[Literal[4], Literal[2]]" and "Tensor[()]")
 2.0 ** m  # E: No overload variant of "__pow__" of "float" matches argument type "Tensor[Literal[4], Literal[2]]"
@@ -37,7 +37,7 @@ m + None  # E: No overload variant of "__add__" of "Tensor" matches argument typ
 
 
 def affine(x: Matrix[B, N], shift: Vector[B]) -> Matrix[B, N]:
-    return x + shift  # E: Unsupported operand types for + ("Tensor[B, N]" and "Tensor[B]")
+    return x + shift  # E: add: shapes do not broadcast: Tensor[B, N] + Tensor[B] (last dim: N != B)  [shape]
 
 
 def wrong_result(x: Matrix[B, N], y: Matrix[B, N]) -> Vector[N]:

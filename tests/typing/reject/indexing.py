@@ -23,9 +23,9 @@ s[0]  # E: Invalid index type "int" for "Tensor[()]"
 m["a"]  # E: No overload variant of "__getitem__" of "Tensor" matches argument type "str"
 m[tt.zeros(2, 2)]  # E: Invalid index type "Tensor[Literal[2], Literal[2]]" for "Tensor[Literal[4], Literal[2]]"
 m[1.5]  # E: No overload variant of "__getitem__" of "Tensor" matches argument type "float"
-m[1:] @ m  # E: Unsupported operand types for @ ("Tensor[Any, Literal[2]]" and "Tensor[Literal[4], Literal[2]]")
-v[0] @ m[0]  # E: Unsupported operand types for @ ("Tensor[()]" and "Tensor[Literal[2]]")
-m[0] + v  # E: Unsupported operand types for + ("Tensor[Literal[2]]" and "Tensor[Literal[5]]")
+m[1:] @ m  # E: matmul: inner dimensions differ: Tensor[Any, 2] @ Tensor[4, 2] (2 != 4)  [shape]
+v[0] @ m[0]  # E: matmul: a Scalar operand: Tensor[()] @ Tensor[2] (@ needs at least one dim on each side)  [shape]
+m[0] + v  # E: add: shapes do not broadcast: Tensor[2] + Tensor[5] (dim 0: 2 != 5)  [shape]
 
 
 def first_row(x: Tensor[M, N]) -> Tensor[M]:

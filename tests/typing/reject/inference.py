@@ -40,10 +40,10 @@ mm(tt.zeros(4, 2), tt.zeros(3, 5))  # E: Cannot infer value of type parameter "K
 add(a, c)  # E: Cannot infer value of type parameter "S" of "add"
 add(a, tt.zeros(4))  # E: Cannot infer value of type parameter "S" of "add"
 same(a, c)  # E: Cannot infer value of type parameter "N" of "same"
-a + c  # E: Unsupported operand types for + ("Tensor[Literal[4], Literal[2]]" and "Tensor[Literal[4], Literal[3]]")
-a @ b  # E: Unsupported operand types for @
-widened: Matrix[L[4], int] = a + c  # E: Unsupported operand types for +
-boxed: Tensor[object, object] = a @ b  # E: Unsupported operand types for @
+a + c  # E: add: shapes do not broadcast: Tensor[4, 2] + Tensor[4, 3] (dim 1: 2 != 3)  [shape]
+a @ b  # E: matmul: inner dimensions differ: Tensor[4, 2] @ Tensor[3, 5] (2 != 3)  [shape]
+widened: Matrix[L[4], int] = a + c  # E: add: shapes do not broadcast: Tensor[4, 2] + Tensor[4, 3] (dim 1: 2 != 3)  [shape]
+boxed: Tensor[object, object] = a @ b  # E: matmul: inner dimensions differ: Tensor[4, 2] @ Tensor[3, 5] (2 != 3)  [shape]
 
 
 # int is not a wildcard: an int dim does not fit a literal slot.

@@ -17,19 +17,19 @@ def model(x: Matrix[B, L[784]]) -> Matrix[B, L[10]]:
     w1 = tt.randn(784, 128)
     w2 = tt.randn(100, 10)
     h = (x @ w1).relu()
-    return h @ w2  # E: Unsupported operand types for @ ("Tensor[B, Literal[128]]" and "Tensor[Literal[100], Literal[10]]")
+    return h @ w2  # E: matmul: inner dimensions differ: Tensor[B, 128] @ Tensor[100, 10] (128 != 100)  [shape]
 
 
 def model_bias(x: Matrix[B, L[784]]) -> Matrix[B, L[10]]:
     w = tt.randn(784, 10)
     b = tt.zeros(128)
-    return x @ w + b  # E: Unsupported operand types for + ("Tensor[B, Literal[10]]" and "Tensor[Literal[128]]")
+    return x @ w + b  # E: add: shapes do not broadcast: Tensor[B, 10] + Tensor[128] (last dim: 10 != 128)  [shape]
 
 
 def model_output(x: Matrix[B, L[784]]) -> Matrix[B, L[10]]:
     w = tt.randn(784, 128)
-    # mypy solves the product against the declared return type, so the message names the operands.
-    return x @ w  # E: Unsupported operand types for @ ("Tensor[B, Literal[784]]" and "Tensor[Literal[784], Literal[128]]")
+    # The mypy plugin types the product from its operands, so the wrong declared result is what is reported.
+    return x @ w  # E: Incompatible return value type (got "Tensor[B, Literal[128]]", expected "Tensor[B, Literal[10]]")
 
 
 def model_batch(x: Matrix[B, L[784]]) -> Vector[B]:

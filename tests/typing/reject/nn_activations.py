@@ -20,7 +20,7 @@ b: Matrix[L[64], L[128]] = nn.Sigmoid()(tt.zeros(64, 12))  # E: Argument 2 to "z
 c: Tensor[L[64]] = nn.Softmax()(x)  # E: Argument 1 to "__call__" of "Softmax" has incompatible type "Tensor[Literal[64], Literal[128]]"; expected "Tensor[Literal[64]]"
 d: Matrix[L[128], L[64]] = nn.Dropout(0.5)(x)  # E: Argument 1 to "__call__" of "Dropout" has incompatible type "Tensor[Literal[64], Literal[128]]"; expected "Tensor[Literal[128], Literal[64]]"
 nn.Flatten(start_dim=2)  # E: Argument "start_dim" to "Flatten" has incompatible type "Literal[2]"; expected "Literal[1]"
-nn.Flatten()(tt.zeros())  # E: Argument 1 to "__call__" of "Flatten" has incompatible type "Tensor[()]"
+nn.Flatten()(tt.zeros())  # E: Flatten: input is Tensor[()], expected at least 1 dim, got 0 (rule 'B *R -> B prod(R)')  [shape]
 e: Tensor[L[64], L[28], L[28]] = nn.Flatten()(tt.zeros(64, 28, 28))  # E: Incompatible types in assignment
 nn.Dropout("0.5")  # E: Argument 1 to "Dropout" has incompatible type "str"; expected "float"
 nn.Softmax(dim=None)  # E: Argument "dim" to "Softmax" has incompatible type "None"; expected "int"

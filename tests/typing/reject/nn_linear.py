@@ -12,10 +12,10 @@ B = TypeVar("B")
 
 fc = nn.Linear(784, 128)
 x100 = tt.zeros(64, 100)
-fc(x100)  # E: Argument 1 to "__call__" of "Linear" has incompatible type "Tensor[Literal[64], Literal[100]]"; expected "Tensor[Literal[64], Literal[784]]"
-fc(tt.zeros(64, 100))  # E: Argument 2 to "zeros" has incompatible type "Literal[100]"; expected "Literal[784]"
-fc(tt.zeros(5, 64, 100))  # E: Argument 3 to "zeros" has incompatible type "Literal[100]"; expected "Literal[784]"
-fc(tt.zeros(784, 64))  # E: Argument 2 to "zeros" has incompatible type "Literal[64]"; expected "Literal[784]"
+fc(x100)  # E: Linear[784, 128]: input is Tensor[64, 100], expected Tensor[64, 784] (last dim: 100 != 784)  [shape]
+fc(tt.zeros(64, 100))  # E: Linear[784, 128]: input is Tensor[64, 100], expected Tensor[64, 784] (last dim: 100 != 784)  [shape]
+fc(tt.zeros(5, 64, 100))  # E: Linear[784, 128]: input is Tensor[5, 64, 100], expected Tensor[5, 64, 784] (last dim: 100 != 784)  [shape]
+fc(tt.zeros(784, 64))  # E: Linear[784, 128]: input is Tensor[784, 64], expected Tensor[784, 784] (last dim: 64 != 784)  [shape]
 y: Matrix[L[64], L[10]] = fc(tt.zeros(64, 784))  # E: Incompatible types in assignment
 declared: nn.Linear[L[784], L[10]] = nn.Linear(784, 128)  # E: Argument 2 to "Linear" has incompatible type "Literal[128]"; expected "Literal[10]"
 nn.Linear("784", 128)  # E: Value of type variable "In" of "Linear" cannot be "Literal['784']"
@@ -24,7 +24,7 @@ fc.weight = tt.zeros(128, 784)  # E: Argument 1 to "zeros" has incompatible type
 
 
 def wrong_input(x: Matrix[B, L[100]]) -> Matrix[B, L[128]]:
-    return fc(x)  # E: Argument 1 to "__call__" of "Linear" has incompatible type "Tensor[B, Literal[100]]"; expected "Tensor[B, Literal[784]]"
+    return fc(x)  # E: Linear[784, 128]: input is Tensor[B, 100], expected Tensor[B, 784] (last dim: 100 != 784)  [shape]
 
 
 def wrong_output(x: Matrix[B, L[784]]) -> Matrix[B, L[10]]:
@@ -32,4 +32,4 @@ def wrong_output(x: Matrix[B, L[784]]) -> Matrix[B, L[10]]:
 
 
 def scalar_input(x: Tensor[()]) -> None:
-    fc(x)  # E: Argument 1 to "__call__" of "Linear" has incompatible type "Tensor[()]"
+    fc(x)  # E: Linear[784, 128]: input is Tensor[()], expected Tensor[*P, 784] (0 dims, expected at least 1)  [shape]

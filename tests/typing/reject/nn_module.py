@@ -26,11 +26,11 @@ class Broken(nn.Module):
         self.fc2 = nn.Linear(64, 10)
 
     def __call__(self, x: Matrix[B, L[784]]) -> Matrix[B, L[10]]:
-        return self.fc2(self.fc1(x))  # E: Argument 1 to "__call__" of "Linear" has incompatible type "Tensor[B, Literal[128]]"; expected "Tensor[B, Literal[64]]"
+        return self.fc2(self.fc1(x))  # E: Linear[64, 10]: input is Tensor[B, 128], expected Tensor[B, 64] (last dim: 128 != 64)  [shape]
 
 
 net = Net()
-net(tt.zeros(32, 100))  # E: Argument 2 to "zeros" has incompatible type "Literal[100]"; expected "Literal[784]"
+net(tt.zeros(32, 100))  # E: Net: input is Tensor[32, 100], expected Tensor[32, 784] (last dim: 100 != 784)  [shape]
 y: Matrix[L[32], L[5]] = net(tt.zeros(32, 784))  # E: Incompatible types in assignment
 net.to(0)  # E: Argument 1 to "to" of "Module" has incompatible type "int"; expected "str"
 net.load_state_dict([("fc1.weight", tt.zeros(784, 128))])  # E: Argument 1 to "load_state_dict" of "Module" has incompatible type

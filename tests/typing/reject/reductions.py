@@ -21,7 +21,7 @@ d: Vector[L[2]] = m.max(dim=-1)  # E: Incompatible types in assignment
 e: Matrix[L[4], L[2]] = m.sum(dim=0, keepdim=True)  # E: Incompatible types in assignment (expression has type "Tensor[Literal[1], Literal[2]]", variable has type "Tensor[Literal[4], Literal[2]]")
 f: Matrix[L[4], L[2]] = m.mean()  # E: Incompatible types in assignment (expression has type "Tensor[()]", variable has type "Tensor[Literal[4], Literal[2]]")
 g: Vector[L[2]] = m.argmax(dim=1)  # E: Incompatible types in assignment (expression has type "Tensor[Literal[4]]", variable has type "Tensor[Literal[2]]")
-m.sum(dim=1) + v2  # E: Unsupported operand types for + ("Tensor[Literal[4]]" and "Tensor[Literal[2]]")
+m.sum(dim=1) + v2  # E: add: shapes do not broadcast: Tensor[4] + Tensor[2] (dim 0: 4 != 2)  [shape]
 m.sum(dim=0).backward()  # E: Invalid self argument "Tensor[Literal[2]]" to attribute function "backward"
 m.sum(dim="rows")  # E: No overload variant of "sum" of "Tensor" matches argument type "str"
 

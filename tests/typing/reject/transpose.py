@@ -20,7 +20,7 @@ a = v.T  # E: Invalid self argument "Tensor[Literal[3]]" to attribute function "
 b = t3.T  # E: Invalid self argument "Tensor[Literal[3], Literal[4], Literal[5]]" to attribute function "T"
 c = s.T  # E: Invalid self argument "Tensor[()]" to attribute function "T"
 d: Matrix[L[4], L[2]] = m.T  # E: Incompatible types in assignment (expression has type "Tensor[Literal[2], Literal[4]]", variable has type "Tensor[Literal[4], Literal[2]]")
-m.T @ m.T  # E: Unsupported operand types for @ ("Tensor[Literal[2], Literal[4]]" and "Tensor[Literal[2], Literal[4]]")
+m.T @ m.T  # E: matmul: inner dimensions differ: Tensor[2, 4] @ Tensor[2, 4] (4 != 2)  [shape]
 
 
 def not_a_transpose(x: Matrix[M, N]) -> Matrix[N, M]:

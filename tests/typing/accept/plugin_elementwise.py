@@ -1,0 +1,35 @@
+"""Plugin: elementwise results come from the operands alone."""
+# fmt: off
+# (markers are line-sensitive: keep each checked expression on one line)
+
+from typing import Any, TypeVar, reveal_type
+from typing import Literal as L
+
+import typedtorch as tt
+from typedtorch import Matrix, Vector
+
+B = TypeVar("B")
+N = TypeVar("N")
+
+m = tt.zeros(4, 2)
+reveal_type(m + tt.ones(4, 2))  # R: typedtorch._tensor.Tensor[Literal[4], Literal[2]]
+reveal_type(m * tt.zeros(2))  # R: typedtorch._tensor.Tensor[Literal[4], Literal[2]]
+reveal_type(tt.zeros(2) - m)  # R: typedtorch._tensor.Tensor[Literal[4], Literal[2]]
+reveal_type(m / tt.zeros())  # R: typedtorch._tensor.Tensor[Literal[4], Literal[2]]
+reveal_type(m + 1.0)  # R: typedtorch._tensor.Tensor[Literal[4], Literal[2]]
+
+
+def affine(x: Matrix[B, N], w: Vector[N]) -> Matrix[B, N]:
+    return x * w + w
+
+
+def bias(x: Matrix[B, L[10]]) -> Matrix[B, L[10]]:
+    return x + tt.zeros(10)
+
+
+# Unknown sizes are left to the overloads.
+loose: Matrix[Any, Any] = tt.zeros(3, 3)
+reveal_type(m + loose)  # R: typedtorch._tensor.Tensor[Literal[4], Literal[2]]
+
+mismatch = m + tt.zeros(3)  # type: ignore[shape]
+reveal_type(mismatch)  # R: Any
