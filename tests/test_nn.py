@@ -536,3 +536,19 @@ def test_docstring_examples_run(module: str) -> None:
 
     result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_shared_and_cyclic_children_are_walked_once() -> None:
+    shared = nn.Linear(2, 2)
+
+    class Twice(nn.Module):
+        def __init__(self) -> None:
+            self.a = shared
+            self.b = shared
+            self.inner = nn.Sequential(shared, nn.ReLU())
+            self.inner.owner = self  # type: ignore[attr-defined]  # a back reference
+
+    twice = Twice()
+    assert [n for n, _ in twice.named_parameters()] == ["a.weight", "a.bias"]
+    assert [n for n, _ in twice.named_modules()] == ["", "a", "inner", "inner.1"]
+    assert twice.eval() is twice and not shared.training

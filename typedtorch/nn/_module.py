@@ -59,7 +59,7 @@ class Module:
         ['0.weight', '0.bias', '2.weight', '2.bias']
         """
         seen: set[int] = set()
-        for name, t in self._walk(prefix):
+        for name, t in self._walk(prefix, {id(self)}):
             if id(t) not in seen:
                 seen.add(id(t))
                 yield name, t
@@ -70,10 +70,15 @@ class Module:
             yield t
 
     def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
-        """``(dotted name, module)`` for this module (name ``prefix``) and every descendant."""
+        """``(dotted name, module)`` for this module (name ``prefix``) and every descendant, each once."""
+        return self._walk_modules(prefix, {id(self)})
+
+    def _walk_modules(self, prefix: str, visited: set[int]) -> Iterator[tuple[str, Module]]:
         yield prefix, self
         for name, child in self._children():
-            yield from child.named_modules(_join(prefix, name))
+            if id(child) not in visited:
+                visited.add(id(child))
+                yield from child._walk_modules(_join(prefix, name), visited)
 
     def modules(self) -> Iterator[Module]:
         """This module and every descendant, depth first."""
@@ -84,11 +89,15 @@ class Module:
         for name, value in self._named_members():
             yield from _find(value, name, Module)
 
-    def _walk(self, prefix: str) -> Iterator[tuple[str, AnyTensor]]:
+    def _walk(self, prefix: str, visited: set[int]) -> Iterator[tuple[str, AnyTensor]]:
+        # `visited` holds modules already walked: a shared child is listed under its first
+        # name, and a module that refers back to an ancestor does not recurse forever.
         for name, value in self._named_members():
             for path, found in _find(value, _join(prefix, name), (Tensor, Module)):
                 if isinstance(found, Module):
-                    yield from found._walk(path)
+                    if id(found) not in visited:
+                        visited.add(id(found))
+                        yield from found._walk(path, visited)
                 else:
                     yield path, found
 
