@@ -101,6 +101,9 @@ class TestShapeTypes:
         assert not isinstance(tt.zeros(3, 4), square)
         assert not isinstance([[0.0]], square)
         assert not isinstance(None, square)
+        ends = Tensor[N, *S, N]  # a symbol on both sides of a run
+        assert isinstance(tt.zeros(3, 4, 5, 3), ends) and isinstance(tt.zeros(2, 2), ends)
+        assert not isinstance(tt.zeros(3, 4, 2), ends)
 
     def test_literal_union_and_any(self) -> None:
         assert isinstance(tt.zeros(2, 7), Tensor[L[1, 2], Any])

@@ -412,24 +412,22 @@ def _compile(specs: tuple[Spec, ...], tensor: type) -> Callable[[type, object], 
     run = specs[run_at] if run_at is not None else None
     named_run = isinstance(run, _Run) and run.name is not None
     if symbols or named_run:
-        lines += [
-            "    f = get()",
-            "    if f is None or f[2][0]: single, variadic = fallback(f)",
-            "    else: single, variadic = f[0], f[1]",
-        ]
+        lines += ["    f = get()", "    if f is None or f[2][0]: f = fallback(f)", "    single = f[0]"]
         seen: dict[str, str] = {}
+        tests: list[str] = []
         for var, s in symbols:
             assert isinstance(s, str)
-            if s in seen:
-                lines.append(f"    if {var} != {seen[s]}: return False")
-                continue
-            b = f"b{len(seen)}"
-            seen[s] = var
-            lines.append(f"    {b} = single.get({s!r}, {var})")
-            lines.append(f"    if {b} != {var}: return False")
+            if s in seen:  # the same symbol twice in one shape: Tensor[N, N]
+                tests.append(f"{var} != {seen[s]}")
+            else:
+                seen[s] = var
+                tests.append(f"single.get({s!r}, {var}) != {var}")
+        if tests:
+            lines.append(f"    if {' or '.join(tests)}: return False")
         if named_run:
             assert isinstance(run, _Run)
             end = f"len(shape) - {len(specs) - run_at - 1}"  # type: ignore[operator]
+            lines.append("    variadic = f[1]")
             lines.append(f"    r = tuple(shape[{run_at}:{end}])")
             lines.append(f"    old = variadic.get({run.name!r})")
             lines.append("    if old is not None and old[1] != r: return False")
