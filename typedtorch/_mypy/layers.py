@@ -25,7 +25,6 @@ from mypy.types import (
     Overloaded,
     Type,
     TypeOfAny,
-    TypeVarId,
     TypeVarType,
     UnpackType,
     get_proper_type,
@@ -71,9 +70,11 @@ def shape_rule(info: TypeInfo) -> str | None:
 def rule_params(layer: Instance) -> dict[str, Dim]:
     """The layer's type parameters by their type variables' names: ``{"K": 3}`` for ``Window[L[3]]``."""
     params: dict[str, Dim] = {}
-    for tv, arg in zip(layer.type.defn.type_vars, layer.args, strict=False):
+    if layer.type.has_type_var_tuple_type:
+        return params  # flat arguments do not line up with the names
+    for name, arg in zip(layer.type.type_vars, layer.args, strict=False):
         n = literal_int(arg)
-        params[tv.name] = n if n is not None else arg
+        params[name] = n if n is not None else arg
     return params
 
 
@@ -348,17 +349,3 @@ def _single_tensor_param(sig: CallableType) -> Shape | None:
 
 def _is(d: Dim, v: TypeVarType) -> bool:
     return isinstance(d, TypeVarType) and d.id == v.id
-
-
-__all__ = [
-    "RULE_ATTR",
-    "Chain",
-    "ChainBad",
-    "ChainOk",
-    "apply_layer_rule",
-    "check_call",
-    "shape_rule",
-    "step_of",
-]
-
-_unused = (TypeVarId,)
