@@ -28,7 +28,7 @@ Bindings
     *name* (``B``), as in jaxtyping.
 
 Speed
-    Each distinct annotation is built once (cached) with its own generated
+    Each distinct annotation is built once (cached) with its own generated (on first use)
     ``__instancecheck__``: a rank test, literal compares, then symbol lookups, binding
     only when the whole shape matches (a failed union member binds nothing).
 """
@@ -238,8 +238,14 @@ def tensor_type(origin: type, params: object, alias: str = "Tensor") -> type:
         pass
     specs = _specs(params, f"{alias}[{', '.join(_show_param(p) for p in params)}]")
     name = _show(alias, params)
-    check = _compile(specs, origin)
-    meta = ShapeMeta(f"ShapeMeta[{name}]", (ShapeMeta,), {"__instancecheck__": check, "_tt_internal": True})
+
+    def first_check(cls: type, obj: object) -> bool:
+        """Generate the real check on first use (saves import time), then use it."""
+        check = _compile(specs, origin)
+        meta.__instancecheck__ = check
+        return check(cls, obj)
+
+    meta = ShapeMeta(f"ShapeMeta[{name}]", (ShapeMeta,), {"__instancecheck__": first_check, "_tt_internal": True})
     cls: type = meta(
         name,
         (),
