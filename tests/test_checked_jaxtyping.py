@@ -5,8 +5,8 @@
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
 from typing import Literal as L
-from typing import TypeVar
 
 import pytest
 from beartype import beartype
@@ -97,3 +97,16 @@ def test_async_with_jaxtyping_annotations_is_refused() -> None:
 
     with pytest.raises(TypeError, match="jaxtyping annotations on an async function are not supported"):
         tt.checked(f)
+
+
+def test_strict_mypy_spelling_with_an_any_rank_array_type() -> None:
+    # mypy --strict wants Tensor's type arguments; the any-rank shape type is a fine
+    # array type for jaxtyping at run time.
+    AnyTensor = Tensor[*tuple[Any, ...]]
+
+    @tt.checked
+    def f(x: Float[AnyTensor, "B 784"], y: Matrix[B, L[10]]) -> None: ...
+
+    f(tt.zeros(2, 784), tt.zeros(2, 10))
+    with pytest.raises(tt.ShapeError, match=r"parameter 'y'.*dim 0 is 3, but B=2"):
+        f(tt.zeros(2, 784), tt.zeros(3, 10))
