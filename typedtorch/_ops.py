@@ -417,7 +417,9 @@ class ReLU(UnaryOp):
 
     def backward(self, g: Array) -> tuple[Array | None, ...]:
         # The mask is rebuilt from the output rather than saved: one less array alive.
-        return (self.xp.where(self.out > 0, g, 0.0),)
+        # A multiply by the 0/1 mask, not `where`: several times faster on numpy.
+        xp = self.xp
+        return (g * xp.astype(self.out > 0, g.dtype),)
 
 
 class Softmax(UnaryOp):

@@ -1,0 +1,125 @@
+"""Training-step speed: typedtorch against hand-written numpy and PyTorch CPU.
+
+    python benchmarks/train_step.py                 # all workloads, 3 rounds
+    python benchmarks/train_step.py --rounds 5 --workloads A XOR
+
+Each (implementation, workload) runs in a fresh process, interleaved round by round so
+that machine noise hits every implementation alike, with BLAS pinned to one thread
+(threadpoolctl, plus ``torch.set_num_threads(1)``). A child warms up, then times
+several repeats of a fixed number of steps; the table shows the median microseconds
+per step over every repeat of every round, and the ratio to hand-written numpy.
+
+Before timing, each child also records its first losses from the same weights and
+batches: typedtorch must match the numpy reference exactly (the same work is done);
+PyTorch is shown with its largest relative difference (different kernels round
+differently). PyTorch is skipped when it is not installed (``pip install
+torch==2.13.0``; never a dependency).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+IMPLS = {"numpy": "step_numpy", "typedtorch": "step_typedtorch", "torch": "step_torch"}
+CHECK_STEPS = 30
+
+
+def child(impl: str, workload: str, repeats: int) -> None:
+    from threadpoolctl import threadpool_limits
+
+    sys.path.insert(0, str(HERE))
+    from workloads import WORKLOADS
+
+    w = WORKLOADS[workload]
+    module = __import__(IMPLS[impl])
+    with threadpool_limits(1):
+        step = module.make_step(w)
+        losses = [float(step(i)) for i in range(CHECK_STEPS)]
+        for i in range(max(20, w.steps // 10)):  # warm-up
+            step(i)
+        times = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            for i in range(w.steps):
+                step(i)
+            times.append((time.perf_counter() - start) / w.steps * 1e6)
+    print(json.dumps({"us": times, "losses": losses}))
+
+
+def run(impl: str, workload: str, repeats: int) -> dict[str, list[float]]:
+    env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    out = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "--child", impl, workload, "--repeats", str(repeats)],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=5, help="timed repeats per child process")
+    parser.add_argument("--workloads", nargs="+", default=["A", "B", "XOR"])
+    parser.add_argument("--impls", nargs="+", default=list(IMPLS))
+    parser.add_argument("--child", nargs=2, metavar=("IMPL", "WORKLOAD"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child[0], args.child[1], args.repeats)
+        return
+
+    sys.path.insert(0, str(HERE))
+    from workloads import WORKLOADS
+
+    impls = [i for i in args.impls if i != "torch" or importlib.util.find_spec("torch") is not None]
+    if "torch" in args.impls and "torch" not in impls:
+        print("PyTorch not installed: skipping it (pip install torch==2.13.0)\n")
+    results: dict[tuple[str, str], dict[str, list[float]]] = {}
+    for r in range(args.rounds):
+        for workload in args.workloads:
+            order = impls[r % len(impls) :] + impls[: r % len(impls)]  # rotate who goes first
+            for impl in order:
+                got = run(impl, workload, args.repeats)
+                prev = results.setdefault((impl, workload), {"us": [], "losses": got["losses"]})
+                prev["us"] += got["us"]
+        print(f"round {r + 1}/{args.rounds} done", file=sys.stderr)
+
+    header = f"{'workload':40s}" + "".join(f"{impl + ' us/step':>20s}" for impl in impls)
+    header += "".join(f"{impl + '/numpy':>20s}" for impl in impls if impl != "numpy")
+    print(header)
+    for workload in args.workloads:
+        med = {impl: statistics.median(results[impl, workload]["us"]) for impl in impls}
+        line = f"{WORKLOADS[workload].name:40s}" + "".join(f"{med[i]:20.1f}" for i in impls)
+        if "numpy" in med:
+            line += "".join(f"{med[i] / med['numpy']:20.2f}" for i in impls if i != "numpy")
+        print(line)
+
+    if "numpy" in impls:
+        print(f"\nlosses over the first {CHECK_STEPS} steps, against the numpy reference:")
+        for workload in args.workloads:
+            ref = results["numpy", workload]["losses"]
+            for impl in impls:
+                if impl == "numpy":
+                    continue
+                got = results[impl, workload]["losses"]
+                if got == ref:
+                    verdict = "identical"
+                else:
+                    rel = max(abs(a - b) / max(abs(b), 1e-30) for a, b in zip(got, ref, strict=True))
+                    verdict = f"max relative difference {rel:.1e}"
+                print(f"  {workload:4s} {impl:11s} {verdict}  (first loss {got[0]:.6f}, last {got[-1]:.6f})")
+
+
+if __name__ == "__main__":
+    main()
