@@ -36,7 +36,7 @@ _DTYPE_NAMES = (
 class Backend:
     """One device: its array namespace and how arrays get on and off it."""
 
-    __slots__ = ("device", "xp", "native_device", "is_host", "_ones")
+    __slots__ = ("device", "xp", "native_device", "is_host", "_ones", "_integral")
 
     def __init__(self, device: str, xp: Any, native_device: Any, is_host: bool) -> None:
         self.device = device
@@ -45,6 +45,7 @@ class Backend:
         # True when arrays are numpy arrays already, so host views cost nothing.
         self.is_host = is_host
         self._ones: dict[Any, Array] = {}
+        self._integral: dict[Any, bool] = {}
 
     def __repr__(self) -> str:
         return f"Backend({self.device!r})"
@@ -63,6 +64,13 @@ class Backend:
             one.flags.writeable = False
             self._ones[dtype] = one
         return one
+
+    def is_integral(self, dtype: Any) -> bool:
+        """Whether ``dtype`` holds integers (cached: it is asked on every gather and loss)."""
+        known = self._integral.get(dtype)
+        if known is None:
+            known = self._integral[dtype] = bool(self.xp.isdtype(dtype, "integral"))
+        return known
 
     def dtype(self, name: str) -> Any:
         """The namespace's dtype object for a name such as ``"float32"``."""

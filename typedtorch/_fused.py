@@ -126,7 +126,7 @@ def cross_entropy(logits: AnyTensor, labels: AnyTensor) -> AnyTensor:
             f"and labels {tuple(lab.shape)}"
         )
     xp = backend.xp
-    if not _is_integral(xp, lab.dtype):
+    if not backend.is_integral(lab.dtype):
         raise TypeError(f"cross_entropy: labels must be integers (class indices), got dtype {backend.dtype_name(lab)}")
     batch, classes = z.shape
     if batch == 0:
@@ -152,19 +152,10 @@ def cross_entropy(logits: AnyTensor, labels: AnyTensor) -> AnyTensor:
     return make(loss, backend, None)
 
 
-# Small per-call costs add up at this op's size (a (64, 10) batch), so the dtype test
-# and the class-index row are computed once per dtype / size and device.
-# Keys start with the namespace: dtypes of different libraries must never be compared.
-_integral: dict[tuple[Any, Any], bool] = {}
+# Small per-call costs add up at this op's size (a (64, 10) batch), so the class-index
+# row is built once per size, dtype and device. Keys start with the namespace: dtypes
+# of different libraries must never be compared.
 _aranges: dict[tuple[Any, int, Any, Any], Array] = {}
-
-
-def _is_integral(xp: Any, dtype: Any) -> bool:
-    key = (xp, dtype)
-    known = _integral.get(key)
-    if known is None:
-        known = _integral[key] = bool(xp.isdtype(dtype, "integral"))
-    return known
 
 
 def _arange(xp: Any, n: int, like: Array) -> Array:

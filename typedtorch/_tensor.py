@@ -484,9 +484,9 @@ class Tensor(Generic[*S]):
                 raise DeviceError(f"index: tensor on {self.device} indexed by a tensor on {key.device}")
             if self._data.ndim == 0:
                 raise IndexError("index: a 0-d tensor has no first dim")
-            kind = key._backend.dtype_name(key._data)
-            if not kind.startswith(("int", "uint")):
+            if not key._backend.is_integral(key._data.dtype):
                 # numpy would read a boolean mask as the indices 0 and 1.
+                kind = key._backend.dtype_name(key._data)
                 raise TypeError(f"index: an index tensor must hold integers, got {kind} (for a mask use tt.where)")
             if key._data.ndim != 1:
                 raise ShapeError(f"index: an index tensor must be 1-D, got shape {key.shape}")
