@@ -552,3 +552,17 @@ def test_shared_and_cyclic_children_are_walked_once() -> None:
     assert [n for n, _ in twice.named_parameters()] == ["a.weight", "a.bias"]
     assert [n for n, _ in twice.named_modules()] == ["", "a", "inner", "inner.1"]
     assert twice.eval() is twice and not shared.training
+
+
+def test_checked_linear_binds_its_own_sizes() -> None:
+    # The layer's In/Out come from the instance, through the same mechanism as any
+    # @tt.checked function (issue 5): a checked __call__ rejects a wrong input size.
+    fc = nn.Linear(784, 128)
+    checked_call = tt.checked(nn.Linear.__call__)
+    assert checked_call(fc, tt.zeros(64, 784)).shape == (64, 128)
+    with pytest.raises(tt.ShapeError) as info:
+        checked_call(fc, tt.zeros(64, 100))
+    assert str(info.value) == (
+        "Linear.__call__() parameter 'x': expected Tensor[*P, In], got shape (64, 100) "
+        "(dim 1 is 100, but In=784); bound so far: In=784, Out=128"
+    )

@@ -17,3 +17,7 @@ class ShapeError(TypeError):
 
 class DeviceError(RuntimeError):
     """An operation mixed tensors that live on different devices."""
+
+
+# Tracebacks name the public path (`typedtorch.ShapeError`), not the private module.
+ShapeError.__module__ = DeviceError.__module__ = "typedtorch"

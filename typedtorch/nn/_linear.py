@@ -20,6 +20,9 @@ from ._module import Module
 # instead of widening it to `int`, so `Linear(784, 128)` needs no annotation.
 In = TypeVar("In", bound=int | Literal[0])
 Out = TypeVar("Out", bound=int | Literal[0])
+# The same TypeVars as run-time values, for `__typedtorch_dims__`.
+_IN: object = In
+_OUT: object = Out
 P = TypeVarTuple("P")
 B = TypeVar("B")
 Z = TypeVar("Z")
@@ -73,6 +76,14 @@ class Linear(Module, Generic[In, Out]):
         self.weight = _leaf(backend.from_host(host[:n_weight].reshape(in_features, out_features)), backend)
         self.bias = _leaf(backend.from_host(host[n_weight:]), backend) if bias else None
 
+    def __typedtorch_dims__(self) -> dict[object, int]:
+        """Sizes for ``@tt.checked``: any checked method of a ``Linear`` (a subclass's
+        ``__call__``, or ``tt.checked(nn.Linear.__call__)``) starts with ``In`` and
+        ``Out`` bound to this layer's sizes, so a wrong input fails the annotation."""
+        return {_IN: self.in_features, _OUT: self.out_features}
+
+    # Not decorated with @tt.checked by default: the explicit test below gives the same
+    # guarantee for this one annotation at a tenth of the cost, on every training step.
     def __call__(self, x: Tensor[*P, In]) -> Tensor[*P, Out]:
         shape = x._data.shape
         if not shape or shape[-1] != self.in_features:
