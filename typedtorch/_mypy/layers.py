@@ -197,15 +197,15 @@ class Chain:
         return v
 
     def run(self, layers: Sequence[Type]) -> ChainOk | ChainBad | None:
-        steps = [step_of(t) for t in layers]
-        if not steps or any(s is None for s in steps):
-            return None
-        start = self._start(steps[0])  # type: ignore[arg-type]
+        found = [step_of(t) for t in layers]
+        steps = [s for s in found if s is not None]
+        if not steps or len(steps) != len(found):
+            return None  # a layer the plugin cannot read: leave the call to mypy
+        start = self._start(steps[0])
         if start is None:
             return None
         cur = start
         for i, step in enumerate(steps):
-            assert step is not None
             res = self._apply(step, cur)
             if isinstance(res, str):
                 return ChainBad(i, self.unifier.subst(cur), res)
@@ -297,6 +297,8 @@ class Chain:
             return None
         for v in sig.variables:
             self.unifier.add_var(v)
+            if isinstance(v, TypeVarType) and (v.values or not _is_object(v.upper_bound)):
+                self.uncertain = True  # a bounded size variable: mypy's own check decides
         self._note_uncertain(pattern, self.unifier.subst(cur))
         clash = self.unifier.match(pattern, cur, "the layer before")
         if clash is not None:
@@ -345,6 +347,11 @@ def _single_tensor_param(sig: CallableType) -> Shape | None:
     if not sig.arg_types or (len(required) > 1) or (required and required[0] != 0):
         return None
     return tensor_shape(sig.arg_types[0])
+
+
+def _is_object(t: Type) -> bool:
+    p = get_proper_type(t)
+    return isinstance(p, Instance) and p.type.fullname == "builtins.object"
 
 
 def _is(d: Dim, v: TypeVarType) -> bool:

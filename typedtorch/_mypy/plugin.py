@@ -316,8 +316,8 @@ class TypedTorchPlugin(Plugin):
         if not literal_vars:
             return None
         kinds = list(call.arg_kinds)
-        if not any(k == ARG_STAR or isinstance(e, RefExpr | CallExpr) for e, k in zip(call.args, kinds, strict=True)):
-            return None  # only literals: mypy keeps them
+        if not any(k == ARG_STAR or isinstance(e, RefExpr) for e, k in zip(call.args, kinds, strict=True)):
+            return None  # only literals (or calls): left to mypy
         types: dict[int, Type] = {}
 
         def actual_type(i: int) -> Type:
@@ -522,7 +522,7 @@ def _lost_literals(e: Expression, type_of: Callable[[], Type]) -> list[int | Non
         declared = get_proper_type(var.type) if var.type is not None else None
         if isinstance(declared, Instance) and declared.last_known_value is None:
             return [_final_int(e)]  # `n: Final[int] = 784`
-    if isinstance(e, RefExpr | CallExpr):
+    if isinstance(e, RefExpr):
         t = get_proper_type(type_of())
         if isinstance(t, TupleType):
             return [literal_int(i) for i in t.items]
