@@ -1,0 +1,350 @@
+"""MNIST with a typed MLP: ``Matrix[B, Literal[784]] -> Matrix[B, Literal[10]]``, to 98% in seconds.
+
+    python examples/mnist.py                          # train on the bundled data: ~98.3% test accuracy
+    python examples/mnist.py --save mnist.safetensors --plot mnist.png
+    python examples/mnist.py --load mnist.safetensors # evaluate a saved model (no training)
+    mypy --strict examples/mnist.py                   # checks every shape below before anything runs
+
+The model is ``Linear(784, 512) >> ReLU() >> Linear(512, 10)``; mypy knows it maps
+``Matrix[B, Literal[784]]`` to ``Matrix[B, Literal[10]]``, and changing a layer size
+makes mypy report the line. At run time the forward pass goes through ``@tt.checked``
+(``--no-checks`` turns that off; each layer still checks its own input).
+
+Why these defaults (784-512-10 on normalised pixels, Adam, lr 2e-3 decaying to 0
+along a cosine over 5 epochs, batch 256): on a 2-core machine they reach 98.2-98.4%
+test accuracy (seeds 0-4) in 11-13 s wall, imports and data loading included, with
+the machine half busy with other work: margin on both sides of the 97.8% / 30 s
+target. Without the normalisation 784-512-10 needs 6 epochs for 98.0-98.2%, and
+784-256-10 plateaus at 97.7-97.9%, too close to the target.
+
+Each epoch prints one plain line (``epoch 3/5 loss=0.0469 acc=0.9857 val_acc=0.9791
+1.9s``; ``val_acc`` is accuracy on the 10k test digits, which nothing here tunes on);
+when stdout is a terminal and tqdm is installed, a progress bar shows the running
+loss, accuracy, throughput and ETA while the epoch runs. Optional extras: tqdm
+(progress bar), matplotlib (``--plot``), safetensors (``--save``/``--load``).
+
+Run with the default training hyperparameters (``--epochs``, ``--batch-size``,
+``--lr`` and no ``--limit``; the seed and device do not matter), the script exits
+with status 1 if the final test accuracy is below 97.8%.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import math
+import os
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal, Protocol, TypeVar
+
+START = time.perf_counter()
+
+# BLAS thread pools spin while they wait for work. At this model's sizes one thread
+# loses little on an idle 2-core machine, and on a busy one (tests, a compiler, a
+# browser) two threads ran 4 to 15 times slower per step than one in our measurements.
+# Set before numpy loads; an explicit OPENBLAS_NUM_THREADS in the environment wins.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import typedtorch as tt  # noqa: E402
+import typedtorch.data as ttd  # noqa: E402
+from typedtorch import io, nn, optim  # noqa: E402
+
+EPOCHS = 5
+BATCH_SIZE = 256
+LR = 2e-3
+SEED = 0
+TARGET = 0.978
+# The training pixels' mean and standard deviation: centred inputs let Adam's first
+# steps count (with them, 5 epochs beat 6 epochs without by 0.2 points).
+PIXEL_MEAN = 0.1307
+PIXEL_STD = 0.3081
+
+B = TypeVar("B")
+N = TypeVar("N")
+M = TypeVar("M")
+
+
+class MLP(nn.Module):
+    """784 -> 512 -> ReLU -> 10 on raw pixels in [0, 1] (it normalises them), initialised from ``seed``.
+
+    >>> import typedtorch as tt
+    >>> MLP(seed=0)(tt.zeros(32, 784)).shape   # statically Matrix[Literal[32], Literal[10]]
+    (32, 10)
+    """
+
+    def __init__(self, seed: int = SEED) -> None:
+        tt.manual_seed(seed)
+        self.layers: nn.Sequential[Literal[784], Literal[10]] = nn.Linear(784, 512) >> nn.ReLU() >> nn.Linear(512, 10)
+
+    def __call__(self, x: tt.Matrix[B, Literal[784]]) -> tt.Matrix[B, Literal[10]]:
+        return self.layers((x - PIXEL_MEAN) / PIXEL_STD)
+
+
+def forward(model: MLP, x: tt.Matrix[B, Literal[784]]) -> tt.Matrix[B, Literal[10]]:
+    """Logits for a batch of flattened images: the typed call that ``@tt.checked`` guards.
+
+    >>> import typedtorch as tt
+    >>> forward(MLP(), tt.zeros(8, 784)).shape
+    (8, 10)
+    """
+    return model(x)
+
+
+class Forward(Protocol):
+    """The type of :func:`forward`, checked or not."""
+
+    def __call__(self, model: MLP, x: tt.Matrix[B, Literal[784]], /) -> tt.Matrix[B, Literal[10]]: ...
+
+
+# Decorated here, once: ``--no-checks`` picks the plain function instead.
+checked_forward = tt.checked(forward)
+
+
+@dataclass
+class History:
+    """Per-epoch training loss, training accuracy and test accuracy, for the log and the plot."""
+
+    loss: list[float] = field(default_factory=list)
+    acc: list[float] = field(default_factory=list)
+    val_acc: list[float] = field(default_factory=list)
+    seconds: list[float] = field(default_factory=list)
+
+
+def count_correct(logits: tt.Matrix[B, Literal[10]], labels: tt.Vector[B]) -> int:
+    """How many rows of ``logits`` have their largest value at the label.
+
+    >>> import typedtorch as tt
+    >>> count_correct(tt.tensor([[0.0] * 9 + [1.0], [1.0] + [0.0] * 9]), tt.tensor([9, 3]))
+    1
+    """
+    return int(logits.argmax(dim=-1).eq(labels).sum().item())
+
+
+def evaluate(model: MLP, images: tt.Matrix[N, Literal[784]], labels: tt.Vector[N], fwd: Forward = forward) -> float:
+    """Accuracy of ``model`` on ``images`` (in evaluation mode, without building a graph).
+
+    >>> import typedtorch as tt
+    >>> 0.0 <= evaluate(MLP(), tt.zeros(5, 784), tt.tensor([0, 1, 2, 3, 4])) <= 1.0
+    True
+    """
+    was_training = model.training
+    model.eval()
+    correct = 0
+    with tt.no_grad():
+        for x, y in ttd.DataLoader(images, labels, batch_size=2500):
+            correct += count_correct(fwd(model, x), y)
+    model.train(was_training)
+    return correct / max(len(labels), 1)
+
+
+class _NoBar:
+    """Stands in for a tqdm bar when there is none to show."""
+
+    def set_postfix(self, **kwargs: object) -> None:
+        pass
+
+    def update(self, n: int) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def progress_bar(total: int, desc: str) -> _NoBar:
+    """A tqdm bar over ``total`` images, or a silent stand-in.
+
+    Silent when stdout is not a terminal (logs and CI get only the per-epoch lines)
+    or when tqdm is not installed. ``leave=False``: the bar clears itself when the
+    epoch ends and the plain line takes its place.
+
+    >>> progress_bar(10, "epoch 1/1").update(5)   # doctest output is not a terminal: a no-op
+    """
+    if not sys.stdout.isatty():
+        return _NoBar()
+    try:
+        # Through importlib: tqdm is an optional extra without inline types, and mypy
+        # checks this file the same whether or not it is installed.
+        tqdm = importlib.import_module("tqdm").tqdm
+    except ImportError:
+        return _NoBar()
+    bar: _NoBar = tqdm(
+        total=total, desc=desc, unit="img", unit_scale=True, leave=False, file=sys.stdout, dynamic_ncols=True
+    )
+    return bar
+
+
+def train(
+    images: tt.Matrix[N, Literal[784]],
+    labels: tt.Vector[N],
+    test_images: tt.Matrix[M, Literal[784]],
+    test_labels: tt.Vector[M],
+    *,
+    epochs: int = EPOCHS,
+    batch_size: int = BATCH_SIZE,
+    lr: float = LR,
+    seed: int = SEED,
+    device: str = "cpu",
+    checks: bool = True,
+    log: Callable[[str], None] = print,
+) -> tuple[MLP, History]:
+    """Train a fresh :class:`MLP` with Adam, the learning rate decaying from ``lr`` to 0 along a cosine.
+
+    The tensors must be on ``device``. Logs one line per epoch through ``log``;
+    returns the model and its history.
+
+    >>> import typedtorch as tt
+    >>> x, y = tt.rand(64, 784), tt.arange(64) % 10
+    >>> model, history = train(x, y, x, y, epochs=2, batch_size=16, log=lambda line: None)
+    >>> len(history.val_acc)
+    2
+    """
+    fwd: Forward = checked_forward if checks else forward
+    model = MLP(seed).to(device)
+    opt = optim.Adam(model.parameters(), lr=lr)
+    loader = ttd.DataLoader(images, labels, batch_size=batch_size, shuffle=True, seed=seed)
+    history = History()
+    n = len(labels)
+    total_steps = epochs * len(loader)
+    step = 0
+    for epoch in range(epochs):
+        started = time.perf_counter()
+        bar = progress_bar(n, f"epoch {epoch + 1}/{epochs}")
+        loss_sum, correct, seen = 0.0, 0, 0
+        try:
+            for x, y in loader:
+                # Large steps early, fine ones at the end: worth 0.1-0.2 points over a constant rate.
+                opt.lr = lr * 0.5 * (1.0 + math.cos(math.pi * step / total_steps))
+                step += 1
+                opt.zero_grad()
+                logits = fwd(model, x)
+                loss = nn.cross_entropy(logits, y)
+                loss.backward()
+                opt.step()
+                k = len(y)
+                loss_sum += loss.item() * k
+                correct += count_correct(logits, y)
+                seen += k
+                bar.set_postfix(loss=f"{loss_sum / seen:.4f}", acc=f"{correct / seen:.4f}", refresh=False)
+                bar.update(k)
+        finally:
+            bar.close()
+        val_acc = evaluate(model, test_images, test_labels, fwd)
+        seconds = time.perf_counter() - started
+        history.loss.append(loss_sum / seen)
+        history.acc.append(correct / seen)
+        history.val_acc.append(val_acc)
+        history.seconds.append(seconds)
+        log(
+            f"epoch {epoch + 1}/{epochs} loss={history.loss[-1]:.4f} acc={history.acc[-1]:.4f} "
+            f"val_acc={val_acc:.4f} {seconds:.1f}s"
+        )
+    return model, history
+
+
+def plot(history: History, path: str) -> None:
+    """Write a PNG of the training loss and the test accuracy per epoch (matplotlib, Agg).
+
+    matplotlib is imported here only: it is an optional extra and slow to import.
+    """
+    # A bare Figure renders through Agg without touching pyplot's global backend state.
+    figure_module = importlib.import_module("matplotlib.figure")
+    epochs = list(range(1, len(history.loss) + 1))
+    fig = figure_module.Figure(figsize=(9, 3.6), layout="constrained")
+    ax_loss, ax_acc = fig.subplots(1, 2)
+    ax_loss.plot(epochs, history.loss, marker="o", color="tab:blue")
+    ax_loss.set(
+        title="training loss (cross-entropy)", xlabel="epoch", ylabel="mean loss over the epoch", ylim=(0, None)
+    )
+    ax_acc.plot(epochs, [100 * a for a in history.acc], marker="o", color="tab:gray", label="train (during the epoch)")
+    ax_acc.plot(epochs, [100 * a for a in history.val_acc], marker="o", color="tab:orange", label="test")
+    ax_acc.axhline(100 * TARGET, color="tab:red", linestyle="--", linewidth=1, label=f"target {100 * TARGET:.1f}%")
+    ax_acc.set(title="accuracy", xlabel="epoch", ylabel="accuracy (%)")
+    ax_acc.legend(loc="lower right")
+    for ax in (ax_loss, ax_acc):
+        ax.set_xticks(epochs)
+        ax.grid(alpha=0.3)
+    fig.suptitle(f"MNIST, typed MLP 784-512-10: final test accuracy {100 * history.val_acc[-1]:.2f}%")
+    fig.savefig(path, dpi=110)
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """The command line; see ``--help``."""
+    p = argparse.ArgumentParser(description="Train (or evaluate) a typed MLP on MNIST.")
+    p.add_argument("--epochs", type=int, default=EPOCHS, help=f"training epochs (default {EPOCHS})")
+    p.add_argument("--batch-size", type=int, default=BATCH_SIZE, help=f"minibatch size (default {BATCH_SIZE})")
+    p.add_argument("--lr", type=float, default=LR, help=f"Adam's initial learning rate (default {LR})")
+    p.add_argument("--seed", type=int, default=SEED, help=f"initialisation and shuffling seed (default {SEED})")
+    p.add_argument("--device", default="cpu", help="cpu or cuda (cuda:N); cuda needs cupy (default cpu)")
+    p.add_argument("--save", metavar="PATH", help="save the trained model (safetensors)")
+    p.add_argument("--load", metavar="PATH", help="evaluate a saved model instead of training")
+    p.add_argument("--plot", metavar="PATH", help="write a PNG of loss and accuracy per epoch")
+    p.add_argument("--no-checks", action="store_true", help="skip @tt.checked on the forward pass")
+    p.add_argument("--data", metavar="DIR", help="where the MNIST files are (default: the usual search order)")
+    p.add_argument(
+        "--limit", type=int, metavar="N", help="use only the first N training and test images (quick checks)"
+    )
+    args = p.parse_args(argv)
+    if args.load and (args.save or args.plot):
+        p.error("--load only evaluates: --save and --plot need a training run")
+    if args.epochs < 1 or args.batch_size < 1 or (args.limit is not None and args.limit < 1):
+        p.error("--epochs, --batch-size and --limit must be positive")
+    return args
+
+
+def uses_defaults(args: argparse.Namespace) -> bool:
+    """Whether the run trains with the default hyperparameters, for which the accuracy target holds."""
+    return (
+        args.load is None and args.limit is None and (args.epochs, args.batch_size, args.lr) == (EPOCHS, BATCH_SIZE, LR)
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    args = parse_args(argv)
+    train_set = ttd.MNIST(args.data, flatten=True, device=args.device)
+    test_set = ttd.MNIST(args.data, train=False, flatten=True, device=args.device)
+    limit = args.limit  # None: all 60000 and 10000
+    images, labels = train_set.images[:limit], train_set.labels[:limit]
+    test_images, test_labels = test_set.images[:limit], test_set.labels[:limit]
+    fwd: Forward = forward if args.no_checks else checked_forward
+    if args.load:
+        model = io.load(MLP().to(args.device), args.load)
+        accuracy = evaluate(model, test_images, test_labels, fwd)
+        print(f"test accuracy {accuracy:.4f} ({args.load}, {len(test_labels)} test images)")
+        return 0
+    print(
+        f"training 784-512-10 on {len(labels)} images, {args.device}, {args.epochs} epochs, "
+        f"batch {args.batch_size}, lr {args.lr}, seed {args.seed}, checks {'off' if args.no_checks else 'on'}"
+    )
+    model, history = train(
+        images,
+        labels,
+        test_images,
+        test_labels,
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        lr=args.lr,
+        seed=args.seed,
+        device=args.device,
+        checks=not args.no_checks,
+    )
+    accuracy = history.val_acc[-1]
+    if args.save:
+        io.save(model, args.save)
+        print(f"saved {args.save}")
+    if args.plot:
+        plot(history, args.plot)
+        print(f"wrote {args.plot}")
+    total = time.perf_counter() - START
+    print(f"test accuracy {accuracy:.4f} in {total:.1f} s total (imports and data loading included)")
+    if uses_defaults(args) and accuracy < TARGET:
+        print(f"FAILED: test accuracy {accuracy:.4f} is below the target {TARGET}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
