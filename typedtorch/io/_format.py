@@ -69,7 +69,7 @@ class Header:
 
     size: int  # header length n, without the 8 length bytes
     raw: bytes  # the 8 length bytes and the JSON, as read
-    entries: dict[str, Entry]  # by name, in data-offset order
+    entries: dict[str, Entry]  # by name, in the order the module listed them when saved
     data_size: int
     module: str
 
@@ -156,7 +156,9 @@ def read_header(f: BinaryIO, path: str) -> Header:
         )
     if data_size > position:
         raise _fail(path, f"corrupted: {data_size - position} unexpected bytes after the tensor data")
-    return Header(n, prefix + text, {entry.name: entry for entry in entries}, data_size, str(module))
+    # In the saved module's parameter order (the metadata's), for messages that read naturally.
+    by_name = {entry.name: entry for entry in entries}
+    return Header(n, prefix + text, {name: by_name[name] for name in shapes}, data_size, str(module))
 
 
 def _json_metadata(metadata: dict[str, Any], key: str, path: str) -> dict[str, Any]:
