@@ -105,7 +105,7 @@ def load(module: M, path: str | os.PathLike[str]) -> M:
     >>> io.load(nn.Linear(784, 12), path)
     Traceback (most recent call last):
     ...
-    typedtorch._errors.ShapeError: io.load: parameter 'weight' has shape (784, 12) in Linear, but ... holds shape (784, 10)
+    typedtorch.ShapeError: io.load: parameter 'weight' has shape (784, 12) in Linear, but ... holds shape (784, 10)
     """
     _require_safetensors()
     from safetensors import SafetensorError
