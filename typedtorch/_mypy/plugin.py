@@ -13,8 +13,10 @@ arguments, and returns the signature mypy then checks the call against:
   such signature comes with an error).
 
 ``Sequential(...)`` and ``>>`` are the exception: their overloads cannot type some
-valid chains, so when the plugin's chain check passes it returns the computed
-``Sequential[...]`` and accepts the layers it checked.
+valid chains (and stop at ten layers), so when the plugin's chain check passes it
+returns the computed ``Sequential[...]`` and accepts the layers it checked. Where a
+chain holds something the plugin cannot read (an overloaded ``__call__``, an ``int``
+size, a bounded size variable), the overloads decide, as without the plugin.
 
 Errors carry the code ``shape``, a sub-code of the code plain mypy would have used
 (``operator`` for ``@``, ``+``, ``>>``; ``arg-type`` for a layer or loss argument;
@@ -100,7 +102,7 @@ class Decision:
     """What the plugin makes of one call."""
 
     ret: Type | None = None  # the computed result type
-    loose_args: bool = False  # accept any arguments (the plugin checked them itself)
+    loose_args: bool = False  # accept any number of any arguments (a chain the plugin checked itself)
     error: str | None = None
     code: ErrorCode = SHAPE
     where: Context | None = None  # the error's location (default: the call)
@@ -391,7 +393,7 @@ class TypedTorchPlugin(Plugin):
                 f"Sequential: layer {i} ({show_type(types[i])}) cannot take {show_shape(result.got)} {before}: "
                 f"{result.detail}"
             )
-            return Decision(error=message, code=SHAPE_MISC, where=call.args[i], accept=tuple(types))
+            return Decision(error=message, code=SHAPE_MISC, where=call.args[i], loose_args=True)
         if result is None:
             return None
         return self._chain_result(ctx, result)
@@ -435,6 +437,8 @@ def _clash_decision(clash: layers.CallClash | None, arg_types: Sequence[Sequence
 def _apply(sig: CallableType, decision: Decision | None) -> CallableType:
     if decision is None:
         return sig
+    if decision.error is not None and decision.loose_args:
+        return _any_number(sig, _any_like(sig.ret_type))
     if decision.error is not None:
         # The plugin reported the mismatch: accept the tensors it checked, but keep
         # checking the other parameters (``reduction="none"`` stays an error).
@@ -447,10 +451,16 @@ def _apply(sig: CallableType, decision: Decision | None) -> CallableType:
     if decision.ret is None:
         return sig
     if decision.loose_args:
-        return sig.copy_modified(
-            arg_types=[AnyType(TypeOfAny.special_form)] * len(sig.arg_types), ret_type=decision.ret, variables=[]
-        )
+        return _any_number(sig, decision.ret)
     return sig.copy_modified(ret_type=decision.ret)
+
+
+def _any_number(sig: CallableType, ret: Type) -> CallableType:
+    """``(*args: Any) -> ret``: for a chain the plugin checked layer by layer, of any length
+    (the overloads stop at ten layers)."""
+    return sig.copy_modified(
+        arg_types=[AnyType(TypeOfAny.special_form)], arg_kinds=[ARG_STAR], arg_names=[None], ret_type=ret, variables=[]
+    )
 
 
 def _loosen(formal: Type) -> bool:

@@ -53,3 +53,6 @@ loose: nn.Linear[Any, Any] = nn.Linear(3, 4)
 reveal_type(nn.Sequential(loose, nn.ReLU(), nn.Linear(4, 2)))  # R: typedtorch.nn._compose.Sequential[Any, Literal[2]]
 any_tensor: Tensor[*tuple[Any, ...]] = tt.tensor([[0.0] * 784])
 reveal_type(mlp(any_tensor))  # R: typedtorch._tensor.Tensor[Any, Literal[10]]
+
+# The overloads stop at ten layers; the plugin checks any number.
+reveal_type(nn.Sequential(nn.Linear(8, 8), nn.ReLU(), nn.Linear(8, 8), nn.ReLU(), nn.Linear(8, 8), nn.ReLU(), nn.Linear(8, 8), nn.ReLU(), nn.Linear(8, 8), nn.ReLU(), nn.Linear(8, 4), nn.ReLU()))  # R: typedtorch.nn._compose.Sequential[Literal[8], Literal[4]]
