@@ -42,10 +42,11 @@ from typing import Literal, Protocol, TypeVar
 
 START = time.perf_counter()
 
-# BLAS thread pools spin while they wait for work. At this model's sizes one thread
-# loses little on an idle 2-core machine, and on a busy one (tests, a compiler, a
-# browser) two threads ran 4 to 15 times slower per step than one in our measurements.
-# Set before numpy loads; an explicit OPENBLAS_NUM_THREADS in the environment wins.
+# BLAS thread pools spin while they wait for work. At this model's sizes a second
+# thread saves little on an idle 2-core machine (8.0 s instead of 8.4 s for a whole
+# run), but when another process is busy two threads ran 4 to 15 times slower per step
+# than one, and a whole run once took 63 s instead of 8. Set before numpy loads; an
+# explicit OPENBLAS_NUM_THREADS in the environment wins.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import typedtorch as tt  # noqa: E402

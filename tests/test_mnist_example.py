@@ -1,7 +1,7 @@
 """examples/mnist.py, quickly: it trains on a slice of MNIST, logs, plots, saves and reloads, and type-checks.
 
 The full run (default hyperparameters, >= 97.8% test accuracy in <= 30 s) is too slow
-for the suite; ``benchmarks/mnist_example.sh`` measures it (median of 3 runs).
+for the suite; ``python benchmarks/mnist_example.py`` measures it (median of 3 runs).
 """
 
 from __future__ import annotations
