@@ -95,9 +95,10 @@ def test_lazy_package_names_match_the_static_imports() -> None:
 
 def test_plugin_version_is_a_hash_of_its_sources() -> None:
     """mypy keys its cache on ``__version__``: a change to any plugin file re-checks everything."""
+    import typedtorch
     import typedtorch.mypy_plugin as entry
 
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(typedtorch.__version__.encode())
     for path in sorted((ROOT / "typedtorch" / "_mypy").glob("*.py")):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())

@@ -35,7 +35,10 @@ from typedtorch._mypy.plugin import TypedTorchPlugin
 
 
 def _fingerprint() -> str:
-    digest = hashlib.sha256()
+    """The package version and a hash of the plugin's sources (any change re-checks)."""
+    from typedtorch import __version__ as package_version
+
+    digest = hashlib.sha256(package_version.encode())
     for path in sorted((Path(__file__).parent / "_mypy").glob("*.py")):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
