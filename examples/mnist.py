@@ -36,7 +36,7 @@ import math
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal, Protocol, TypeVar
 
@@ -145,7 +145,7 @@ def evaluate(model: MLP, images: tt.Matrix[N, Literal[784]], labels: tt.Vector[N
 class _NoBar:
     """Stands in for a tqdm bar when there is none to show."""
 
-    def set_postfix(self, **kwargs: object) -> None:
+    def set_postfix(self, ordered_dict: Mapping[str, object] | None = None, refresh: bool = True) -> None:
         pass
 
     def update(self, n: int) -> None:
@@ -229,7 +229,8 @@ def train(
                 loss_sum += loss.item() * k
                 correct += count_correct(logits, y)
                 seen += k
-                bar.set_postfix(loss=f"{loss_sum / seen:.4f}", acc=f"{correct / seen:.4f}", refresh=False)
+                # A dict, not keywords: tqdm sorts keywords, and the loss reads best first.
+                bar.set_postfix({"loss": f"{loss_sum / seen:.4f}", "acc": f"{correct / seen:.4f}"}, refresh=False)
                 bar.update(k)
         finally:
             bar.close()
