@@ -12,13 +12,14 @@ makes mypy report the line. At run time the forward pass goes through ``@tt.chec
 
 Why these defaults (784-512-10 on normalised pixels, Adam, lr 2e-3 decaying to 0
 along a cosine over 5 epochs, batch 256): on a 2-core machine they reach 98.2-98.4%
-test accuracy (seeds 0-4) in 11-13 s wall, imports and data loading included, with
-the machine half busy with other work: margin on both sides of the 97.8% / 30 s
-target. Without the normalisation 784-512-10 needs 6 epochs for 98.0-98.2%, and
-784-256-10 plateaus at 97.7-97.9%, too close to the target.
+test accuracy (seeds 0-4) in 9-13 s wall, imports and data loading included, with
+other work keeping one core or more busy: margin on both sides of the 97.8% / 30 s
+target (``python benchmarks/mnist_example.py`` measures it). Without the
+normalisation 784-512-10 needs 6 epochs for 98.0-98.2%, and 784-256-10 plateaus at
+97.7-97.9%, too close to the target.
 
-Each epoch prints one plain line (``epoch 3/5 loss=0.0469 acc=0.9857 val_acc=0.9791
-1.9s``; ``val_acc`` is accuracy on the 10k test digits, which nothing here tunes on);
+Each epoch prints one plain line (``epoch 3/5 loss=0.0482 acc=0.9856 val_acc=0.9785
+1.3s``; ``val_acc`` is accuracy on the 10k test digits, which nothing here tunes on);
 when stdout is a terminal and tqdm is installed, a progress bar shows the running
 loss, accuracy, throughput and ETA while the epoch runs. Optional extras: tqdm
 (progress bar), matplotlib (``--plot``), safetensors (``--save``/``--load``).
@@ -307,10 +308,8 @@ def uses_defaults(args: argparse.Namespace) -> bool:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = parse_args(argv)
-    train_set = ttd.MNIST(args.data, flatten=True, device=args.device)
+    limit = args.limit  # None: all 10000 (and 60000)
     test_set = ttd.MNIST(args.data, train=False, flatten=True, device=args.device)
-    limit = args.limit  # None: all 60000 and 10000
-    images, labels = train_set.images[:limit], train_set.labels[:limit]
     test_images, test_labels = test_set.images[:limit], test_set.labels[:limit]
     fwd: Forward = forward if args.no_checks else checked_forward
     if args.load:
@@ -318,6 +317,8 @@ def main(argv: list[str] | None = None) -> int:
         accuracy = evaluate(model, test_images, test_labels, fwd)
         print(f"test accuracy {accuracy:.4f} ({args.load}, {len(test_labels)} test images)")
         return 0
+    train_set = ttd.MNIST(args.data, flatten=True, device=args.device)
+    images, labels = train_set.images[:limit], train_set.labels[:limit]
     print(
         f"training 784-512-10 on {len(labels)} images, {args.device}, {args.epochs} epochs, "
         f"batch {args.batch_size}, lr {args.lr}, seed {args.seed}, checks {'off' if args.no_checks else 'on'}"
