@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib
 import json
 import os
 import secrets
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from typedtorch._errors import ShapeError
 
@@ -35,13 +36,18 @@ M = TypeVar("M", bound="Module")
 _INSTALL_HINT = "typedtorch.io needs the safetensors package: pip install 'typedtorch[io]'"
 
 
-def _require_safetensors() -> None:
-    # Imported here, not at module level: the extra is optional and only these two
-    # functions need it.
+def _safetensors() -> Any:
+    """The ``safetensors`` package, with ``safetensors.numpy`` loaded, or an ImportError naming the extra.
+
+    Imported on first use, not with this module: the extra is optional. Through
+    importlib, so that mypy checks this file the same with or without it installed.
+    """
     try:
-        import safetensors.numpy  # noqa: F401
+        module = importlib.import_module("safetensors")
+        importlib.import_module("safetensors.numpy")
     except ImportError as e:
         raise ImportError(_INSTALL_HINT) from e
+    return module
 
 
 def save(module: Module, path: str | os.PathLike[str]) -> None:
@@ -60,9 +66,7 @@ def save(module: Module, path: str | os.PathLike[str]) -> None:
     >>> io.load(nn.Linear(784, 10), path).weight.tolist() == model.weight.tolist()
     True
     """
-    _require_safetensors()
-    from safetensors.numpy import save as serialize
-
+    safetensors = _safetensors()
     arrays: dict[str, HostArray] = {}
     shapes: dict[str, list[int]] = {}
     digests: dict[str, str] = {}
@@ -84,7 +88,8 @@ def save(module: Module, path: str | os.PathLike[str]) -> None:
         KEY_SHAPES: json.dumps(shapes, separators=(",", ":")),
         KEY_SHA256: json.dumps(digests, separators=(",", ":")),
     }
-    _write_atomically(Path(path), serialize(arrays, metadata=metadata))
+    blob: bytes = safetensors.numpy.save(arrays, metadata=metadata)
+    _write_atomically(Path(path), blob)
 
 
 def load(module: M, path: str | os.PathLike[str]) -> M:
@@ -107,10 +112,7 @@ def load(module: M, path: str | os.PathLike[str]) -> M:
     ...
     typedtorch.ShapeError: io.load: parameter 'weight' has shape (784, 12) in Linear, but ... holds shape (784, 10)
     """
-    _require_safetensors()
-    from safetensors import SafetensorError
-    from safetensors.numpy import load as deserialize
-
+    safetensors = _safetensors()
     from typedtorch._factories import from_numpy
 
     where = os.fspath(path)
@@ -123,8 +125,8 @@ def load(module: M, path: str | os.PathLike[str]) -> M:
         raise CheckpointError(f"{where}: the file changed while it was being read")
     check_data(header, data, where)
     try:
-        arrays = deserialize(header.raw + data)
-    except SafetensorError as e:  # our checks should have caught it first
+        arrays: dict[str, HostArray] = safetensors.numpy.load(header.raw + data)
+    except safetensors.SafetensorError as e:  # our checks should have caught it first
         raise CheckpointError(f"{where}: safetensors could not read it: {e}") from e
     module.load_state_dict({name: from_numpy(a) for name, a in arrays.items()})
     return module
