@@ -1,0 +1,24 @@
+"""``io.load`` returns the module it was given, with its type: a loaded model keeps its shapes."""
+# fmt: off
+# (markers are line-sensitive: keep each checked expression on one line)
+
+from pathlib import Path
+from typing import reveal_type
+
+import typedtorch as tt
+from typedtorch import io, nn
+
+model = nn.Linear(784, 256) >> nn.ReLU() >> nn.Linear(256, 10)
+
+
+def roundtrip(path: Path) -> None:
+    io.save(model, path)
+    io.save(nn.ReLU(), "relu.safetensors")
+    loaded = io.load(nn.Linear(784, 256) >> nn.ReLU() >> nn.Linear(256, 10), path)
+    reveal_type(loaded)  # R: typedtorch.nn._compose.Sequential[Literal[784], Literal[10]]
+    reveal_type(loaded(tt.zeros(8, 784)))  # R: typedtorch._tensor.Tensor[Literal[8], Literal[10]]
+    reveal_type(io.load(nn.Linear(2, 3), "m.safetensors"))  # R: typedtorch.nn._linear.Linear[Literal[2], Literal[3]]
+
+
+def refused(error: io.CheckpointError) -> ValueError:
+    return error
