@@ -1,11 +1,13 @@
 """Checkpoints: ``save(module, path)`` and ``load(module, path)`` in safetensors format.
 
->>> import tempfile, os
+>>> import os, tempfile
 >>> from typedtorch import io, nn
 >>> model = nn.Linear(784, 256) >> nn.ReLU() >> nn.Linear(256, 10)
->>> path = os.path.join(tempfile.mkdtemp(), "mnist.safetensors")
+>>> tmp = tempfile.TemporaryDirectory()
+>>> path = os.path.join(tmp.name, "mnist.safetensors")
 >>> io.save(model, path)
 >>> restored = io.load(nn.Linear(784, 256) >> nn.ReLU() >> nn.Linear(256, 10), path)
+>>> tmp.cleanup()
 
 safetensors (the ``io`` extra: ``pip install 'typedtorch[io]'``) stores raw arrays
 and a JSON header; nothing is ever pickled or unpickled. Loading checks the header

@@ -58,13 +58,15 @@ def save(module: Module, path: str | os.PathLike[str]) -> None:
     file is written to a temporary name in the same directory and renamed over
     ``path`` only once complete, so a crash never leaves a half-written checkpoint.
 
-    >>> import tempfile, os
+    >>> import os, tempfile
     >>> from typedtorch import io, nn
     >>> model = nn.Linear(784, 10)
-    >>> path = os.path.join(tempfile.mkdtemp(), "model.safetensors")
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> path = os.path.join(tmp.name, "model.safetensors")
     >>> io.save(model, path)
     >>> io.load(nn.Linear(784, 10), path).weight.tolist() == model.weight.tolist()
     True
+    >>> tmp.cleanup()
     """
     safetensors = _safetensors()
     arrays: dict[str, HostArray] = {}
@@ -103,14 +105,16 @@ def load(module: M, path: str | os.PathLike[str]) -> M:
     copied in only after every check has passed. Values go to each parameter's
     device. Nothing is unpickled (safetensors holds raw arrays only).
 
-    >>> import tempfile, os
+    >>> import os, tempfile
     >>> from typedtorch import io, nn
-    >>> path = os.path.join(tempfile.mkdtemp(), "m.safetensors")
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> path = os.path.join(tmp.name, "m.safetensors")
     >>> io.save(nn.Linear(784, 10), path)
     >>> io.load(nn.Linear(784, 12), path)
     Traceback (most recent call last):
     ...
     typedtorch.ShapeError: io.load: parameter 'weight' has shape (784, 12) in Linear, but ... holds shape (784, 10)
+    >>> tmp.cleanup()
     """
     safetensors = _safetensors()
     from typedtorch._factories import from_numpy
