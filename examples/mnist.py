@@ -44,9 +44,9 @@ from typing import Literal, Protocol, TypeVar
 START = time.perf_counter()
 
 # BLAS thread pools spin while they wait for work. At this model's sizes a second
-# thread saves little on an idle 2-core machine (8.0 s instead of 8.4 s for a whole
-# run), but when another process is busy two threads ran 4 to 15 times slower per step
-# than one, and a whole run once took 63 s instead of 8. Set before numpy loads; an
+# thread saves little on a 2-core machine with little else running (median 8.0 s
+# instead of 8.4 s for a whole run), but when another process is busy two threads ran
+# 4 to 15 times slower per step than one, and a whole run once took 63 s instead of 8. Set before numpy loads; an
 # explicit OPENBLAS_NUM_THREADS in the environment wins.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
