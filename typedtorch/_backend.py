@@ -223,7 +223,7 @@ class _NumpyNamespace:
 
     On the small arrays of a training step numpy's Python-level wrappers (``np.sum``
     dispatching through ``_wrapreduction``, the compat layer's ``astype`` and
-    ``reshape``) cost more than the arithmetic. The replacements call the same
+    ``reshape``, ``take``) cost more than the arithmetic. The replacements call the same
     ufunc reductions and array methods directly, with the array API's semantics for
     the cases they take (floating dtypes for reductions, no ``copy``/``device``
     requests); everything else goes to the compat namespace unchanged.
@@ -254,6 +254,9 @@ class _NumpyNamespace:
         if device is None:
             return x.astype(dtype, copy=copy)
         return self._base.astype(x, dtype, copy=copy, device=device)
+
+    def take(self, x: Array, indices: Array, /, *, axis: int | None = None) -> Array:
+        return x.take(indices, axis=axis)
 
     def reshape(self, x: Array, /, shape: tuple[int, ...], *, copy: bool | None = None) -> Array:
         if copy is None:
