@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from typedtorch._errors import ShapeError
+from typedtorch.nn._module import key_mismatch
 
 from ._errors import CheckpointError
 from ._format import (
@@ -141,16 +142,10 @@ def _check_against(module: Module, header: Header, path: str) -> None:
     cls = type(module).__name__
     params = dict(module.named_parameters())
     entries = header.entries
-    missing = [name for name in params if name not in entries]
-    unexpected = [name for name in entries if name not in params]
-    if missing or unexpected:
-        parts = []
-        if missing:
-            parts.append(f"missing {', '.join(map(repr, missing))}")
-        if unexpected:
-            parts.append(f"unexpected {', '.join(map(repr, unexpected))}")
+    mismatch = key_mismatch(params, entries)
+    if mismatch:
         source = f" (saved from a {header.module})" if header.module and header.module != cls else ""
-        raise ShapeError(f"io.load: {path}{source} does not match {cls}: {'; '.join(parts)}")
+        raise ShapeError(f"io.load: {path}{source} does not match {cls}: {mismatch}")
     for name, p in params.items():
         entry = entries[name]
         if entry.shape != p.shape:

@@ -169,15 +169,9 @@ class Module:
         True
         """
         params = dict(self.named_parameters())
-        missing = [name for name in params if name not in state]
-        unexpected = [name for name in state if name not in params]
-        if missing or unexpected:
-            parts = []
-            if missing:
-                parts.append(f"missing {', '.join(map(repr, missing))}")
-            if unexpected:
-                parts.append(f"unexpected {', '.join(map(repr, unexpected))}")
-            raise ShapeError(f"load_state_dict: {type(self).__name__} state does not match: {'; '.join(parts)}")
+        mismatch = key_mismatch(params, state)
+        if mismatch:
+            raise ShapeError(f"load_state_dict: {type(self).__name__} state does not match: {mismatch}")
         staged = []
         for name, p in params.items():
             value = state[name]
@@ -228,3 +222,15 @@ def _find(value: object, path: str, kinds: type | tuple[type, ...]) -> Iterator[
     elif isinstance(value, dict):
         for key, item in value.items():
             yield from _find(item, f"{path}.{key}", kinds)
+
+
+def key_mismatch(expected: Mapping[str, object], given: Mapping[str, object]) -> str:
+    """``"missing 'a'; unexpected 'b'"`` for names in only one of the two, or ``""``."""
+    missing = [name for name in expected if name not in given]
+    unexpected = [name for name in given if name not in expected]
+    parts = []
+    if missing:
+        parts.append(f"missing {', '.join(map(repr, missing))}")
+    if unexpected:
+        parts.append(f"unexpected {', '.join(map(repr, unexpected))}")
+    return "; ".join(parts)
