@@ -1,13 +1,16 @@
 """Training-step speed: typedtorch against hand-written numpy and PyTorch CPU.
 
-    python benchmarks/train_step.py                 # all workloads, 3 rounds
+    python benchmarks/train_step.py                 # all workloads, 7 rounds
     python benchmarks/train_step.py --rounds 5 --workloads A XOR
 
 Each (implementation, workload) runs in a fresh process, interleaved round by round so
 that machine noise hits every implementation alike, with BLAS pinned to one thread
 (threadpoolctl, plus ``torch.set_num_threads(1)``). A child warms up, then times
-several repeats of a fixed number of steps; the table shows the median microseconds
-per step over every repeat of every round, and the ratio to hand-written numpy.
+several repeats of a fixed number of steps. The table shows the median microseconds
+per step over every repeat of every round; each ratio to hand-written numpy is the
+median over rounds of that round's ratio (children of one round run back to back), so
+a machine that drifts between fast and slow phases, as shared ones do, affects both
+sides of a ratio alike. The spread of the per-round ratios is printed too.
 
 Before timing, each child also records its first losses from the same weights and
 batches: typedtorch must match the numpy reference exactly (the same work is done);
@@ -69,7 +72,7 @@ def run(impl: str, workload: str, repeats: int) -> dict[str, list[float]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--repeats", type=int, default=5, help="timed repeats per child process")
     parser.add_argument("--workloads", nargs="+", default=["A", "B", "XOR"])
     parser.add_argument("--impls", nargs="+", default=list(IMPLS))
@@ -91,19 +94,30 @@ def main() -> None:
             order = impls[r % len(impls) :] + impls[: r % len(impls)]  # rotate who goes first
             for impl in order:
                 got = run(impl, workload, args.repeats)
-                prev = results.setdefault((impl, workload), {"us": [], "losses": got["losses"]})
+                prev = results.setdefault((impl, workload), {"us": [], "losses": got["losses"], "rounds": []})
                 prev["us"] += got["us"]
+                prev["rounds"].append(statistics.median(got["us"]))
         print(f"round {r + 1}/{args.rounds} done", file=sys.stderr)
 
     header = f"{'workload':40s}" + "".join(f"{impl + ' us/step':>20s}" for impl in impls)
     header += "".join(f"{impl + '/numpy':>20s}" for impl in impls if impl != "numpy")
     print(header)
+    spreads = []
     for workload in args.workloads:
         med = {impl: statistics.median(results[impl, workload]["us"]) for impl in impls}
         line = f"{WORKLOADS[workload].name:40s}" + "".join(f"{med[i]:20.1f}" for i in impls)
         if "numpy" in med:
-            line += "".join(f"{med[i] / med['numpy']:20.2f}" for i in impls if i != "numpy")
+            ref = results["numpy", workload]["rounds"]
+            for impl in impls:
+                if impl == "numpy":
+                    continue
+                ratios = [a / b for a, b in zip(results[impl, workload]["rounds"], ref, strict=True)]
+                line += f"{statistics.median(ratios):20.2f}"
+                spreads.append(f"  {workload:4s} {impl:11s} " + " ".join(f"{r:.2f}" for r in sorted(ratios)))
         print(line)
+    if spreads:
+        print("\nper-round ratios to numpy, sorted:")
+        print("\n".join(spreads))
 
     if "numpy" in impls:
         print(f"\nlosses over the first {CHECK_STEPS} steps, against the numpy reference:")
