@@ -2,6 +2,7 @@
 
     python benchmarks/train_step.py                 # all workloads, 7 rounds
     python benchmarks/train_step.py --rounds 5 --workloads A XOR
+    python benchmarks/train_step.py --paired 16     # numpy and typedtorch alternating in one process
 
 Each (implementation, workload) runs in a fresh process, interleaved round by round so
 that machine noise hits every implementation alike, with BLAS pinned to one thread
@@ -58,6 +59,38 @@ def child(impl: str, workload: str, repeats: int) -> None:
     print(json.dumps({"us": times, "losses": losses}))
 
 
+def paired(workload: str, blocks: int) -> None:
+    """numpy and typedtorch alternating block by block in one process (``--paired``).
+
+    Both see the same process state and the same machine phases, so this ratio is the
+    steadiest on a noisy machine; the fresh-process table remains the headline.
+    """
+    from threadpoolctl import threadpool_limits
+
+    sys.path.insert(0, str(HERE))
+    from workloads import WORKLOADS
+
+    w = WORKLOADS[workload]
+    steps = {impl: __import__(IMPLS[impl]).make_step(w) for impl in ("numpy", "typedtorch")}
+    times: dict[str, list[float]] = {impl: [] for impl in steps}
+    with threadpool_limits(1):
+        for step in steps.values():
+            for i in range(max(20, w.steps // 10)):
+                step(i)
+        for _ in range(blocks):
+            for impl, step in steps.items():
+                start = time.perf_counter()
+                for i in range(w.steps):
+                    step(i)
+                times[impl].append((time.perf_counter() - start) / w.steps * 1e6)
+    ratios = sorted(a / b for a, b in zip(times["typedtorch"], times["numpy"], strict=True))
+    print(
+        f"{w.name:40s} numpy {statistics.median(times['numpy']):9.1f} us  "
+        f"typedtorch {statistics.median(times['typedtorch']):9.1f} us  "
+        f"ratio {statistics.median(ratios):.3f} (blocks {ratios[0]:.2f}-{ratios[-1]:.2f})"
+    )
+
+
 def run(impl: str, workload: str, repeats: int) -> dict[str, list[float]]:
     env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
     out = subprocess.run(
@@ -76,10 +109,19 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5, help="timed repeats per child process")
     parser.add_argument("--workloads", nargs="+", default=["A", "B", "XOR"])
     parser.add_argument("--impls", nargs="+", default=list(IMPLS))
+    parser.add_argument(
+        "--paired", type=int, metavar="BLOCKS", help="instead: numpy and typedtorch alternating in one process"
+    )
     parser.add_argument("--child", nargs=2, metavar=("IMPL", "WORKLOAD"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(args.child[0], args.child[1], args.repeats)
+        return
+    if args.paired:
+        env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
+        for workload in args.workloads:  # one fresh process per workload
+            code = f"import sys; sys.argv = ['x']; sys.path.insert(0, {str(HERE)!r}); import train_step; train_step.paired({workload!r}, {args.paired})"
+            subprocess.run([sys.executable, "-c", code], check=True, env=env)
         return
 
     sys.path.insert(0, str(HERE))
