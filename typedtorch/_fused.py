@@ -13,6 +13,7 @@ the same code runs on numpy, cupy and array-api-strict.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from ._backend import Array, Backend, host_random
@@ -198,7 +199,7 @@ def mse_loss(pred: AnyTensor, target: AnyTensor, reduction: str = "mean") -> Any
         )
     xp = backend.xp
     diff = p - t
-    n = _numel(diff.shape)
+    n = math.prod(diff.shape)
     total = xp.sum(diff * diff)
     loss = total / n if reduction == "mean" else total
     p_needs, t_needs = pred.requires_grad, target.requires_grad
@@ -245,7 +246,7 @@ def binary_cross_entropy(probs: AnyTensor, target: AnyTensor) -> AnyTensor:
     if p.shape != t.shape:
         raise ShapeError(f"binary_cross_entropy: input shape {tuple(p.shape)} and target shape {tuple(t.shape)} differ")
     xp = backend.xp
-    n = _numel(p.shape)
+    n = math.prod(p.shape)
     if n and not (bool(xp.min(p) >= 0.0) and bool(xp.max(p) <= 1.0)):
         raise ValueError("binary_cross_entropy: all input probabilities must lie in [0, 1]")
     log_p = _clamped_log(xp, p)
@@ -313,10 +314,3 @@ def _same_backend(a: AnyTensor, b: AnyTensor, op: str) -> Backend:
     if b._backend is not backend:
         raise DeviceError(f"{op}: tensors on different devices: {backend.device} and {b._backend.device}")
     return backend
-
-
-def _numel(shape: tuple[int, ...]) -> int:
-    n = 1
-    for s in shape:
-        n *= s
-    return n

@@ -12,6 +12,7 @@ forward costs nothing on the happy path and turns its ``ValueError`` into a
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any, TypeAlias
 
@@ -514,7 +515,7 @@ class Mean(Sum):
     def forward(self, x: Array) -> Array:
         self.shape = x.shape
         self.dim = _axis(x.ndim, self.dim, "mean")
-        self.n = x.shape[self.dim] if self.dim is not None else _numel(x.shape)
+        self.n = x.shape[self.dim] if self.dim is not None else math.prod(x.shape)
         # sum / n: numpy's mean spends twice as long in Python on small arrays.
         return self.xp.sum(x, axis=self.dim, keepdims=self.keepdim) / self.n
 
@@ -550,13 +551,6 @@ def _spread(xp: Any, g: Array, dim: int | None, keepdim: bool, shape: tuple[int,
     return xp.broadcast_to(g, shape)
 
 
-def _numel(shape: tuple[int, ...]) -> int:
-    n = 1
-    for s in shape:
-        n *= s
-    return n
-
-
 # ------------------------------------------------------------------ shapes and indexing
 
 
@@ -572,7 +566,7 @@ class Reshape(UnaryOp):
             return self.xp.reshape(x, self.shape)
         except ValueError as e:
             raise ShapeError(
-                f"reshape: cannot reshape {tuple(x.shape)} ({_numel(x.shape)} elements) to {self.shape}"
+                f"reshape: cannot reshape {tuple(x.shape)} ({math.prod(x.shape)} elements) to {self.shape}"
             ) from e
 
     def backward(self, g: Array) -> tuple[Array | None, ...]:
@@ -632,7 +626,7 @@ class Take(UnaryOp):
             g.dtype,
         )
         rest = g.shape[1:]
-        flat = xp.reshape(g, (g.shape[0], _numel(rest)))
+        flat = xp.reshape(g, (g.shape[0], math.prod(rest)))
         return (xp.reshape(onehot @ flat, (self.n, *rest)),)
 
 

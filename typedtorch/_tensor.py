@@ -11,6 +11,7 @@ subclasses: a ``Matrix`` *is* a rank-2 ``Tensor``.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeAlias, overload
 
 from . import _runtime_types
@@ -113,10 +114,7 @@ class Tensor(Generic[*S]):
         self._grad = value._data
 
     def numel(self) -> int:
-        n = 1
-        for s in self._data.shape:
-            n *= s
-        return n
+        return math.prod(self._data.shape)
 
     def __len__(self) -> int:
         if self._data.ndim == 0:
@@ -461,9 +459,7 @@ class Tensor(Generic[*S]):
         end = _norm_dim(end_dim, nd, "flatten")
         if start > end:
             raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
-        merged = 1
-        for s in shape[start : end + 1]:
-            merged *= s
+        merged = math.prod(shape[start : end + 1])
         return _ops.apply1(_ops.Reshape((*shape[:start], merged, *shape[end + 1 :])), self)
 
     @overload
