@@ -515,7 +515,8 @@ def test_module_without_super_init_works() -> None:
 @pytest.mark.parametrize(
     "module",
     [
-        "typedtorch._fused",
+        "typedtorch._ops.linear",
+        "typedtorch._ops.losses",
         "typedtorch.nn",
         "typedtorch.nn._module",
         "typedtorch.nn._linear",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from typedtorch._dims import S
-from typedtorch._fused import dropout
+from typedtorch._ops.dropout import dropout
 from typedtorch._tensor import Tensor
 
 from ._compose import ShapePreserving

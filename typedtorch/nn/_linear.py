@@ -10,7 +10,7 @@ from typing_extensions import TypeVarTuple
 
 from typedtorch._backend import get_backend, host_uniform
 from typedtorch._errors import ShapeError
-from typedtorch._fused import linear
+from typedtorch._ops.linear import linear
 from typedtorch._tensor import Tensor, make
 
 from ._compose import Sequential, chain

@@ -1,6 +1,6 @@
 """Losses as functions (``mse_loss``, ``cross_entropy``, ``binary_cross_entropy``) and modules.
 
-Each is one fused node (see ``typedtorch._fused``); the signatures here say which
+Each is one fused node (see ``typedtorch._ops.losses``); the signatures here say which
 shapes must agree, so mypy rejects a prediction and a target of different shapes
 before the runtime check does.
 """
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Literal, TypeVar
 
-from typedtorch import _fused
 from typedtorch._dims import S
+from typedtorch._ops import losses as _fused
 from typedtorch._tensor import Tensor
 
 from ._module import Module

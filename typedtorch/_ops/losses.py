@@ -1,14 +1,7 @@
-"""Fused ops for the hot paths of training: one graph node where the naive form has several.
+"""Fused losses: one graph node each, stable, computing only the gradients asked for.
 
-A layer step written with the elementwise ops (``x @ W + b``, ``softmax`` then ``log``
-then a pick, ``((p - t) ** 2).mean()``) records three to six nodes and allocates as
-many intermediates. These functions compute the same values in one node each, save
-only what backward needs, and compute only the gradients that ``needs`` asks for
-(the first layer never needs its input's gradient). They are the runtime bodies of
-``nn.Linear``, the losses and ``nn.Dropout``; the typed signatures live there.
-
-Like ``_ops``, everything here talks to arrays through the backend's ``xp`` only, so
-the same code runs on numpy, cupy and array-api-strict.
+The runtime bodies of ``nn.mse_loss``, ``nn.cross_entropy``, ``nn.binary_cross_entropy``;
+the typed signatures live in ``typedtorch/nn/_losses.py``.
 """
 
 from __future__ import annotations
@@ -16,77 +9,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ._backend import Array, Backend, host_random
-from ._engine import Function, grad_mode, next_seq
-from ._errors import DeviceError, ShapeError
-from ._tensor import AnyTensor, make
-
-# ---------------------------------------------------------------------------- linear
-
-
-class LinearFn(Function):
-    """``x @ W + b`` as one node; ``W`` is stored ``(in, out)`` so nothing is transposed forward."""
-
-    __slots__ = ("xp", "x", "w", "has_bias")
-    xp: Any
-    x: Array
-    w: Array
-    has_bias: bool
-
-    def backward(self, g: Array) -> tuple[Array | None, ...]:
-        x, w, needs = self.x, self.w, self.needs
-        gx = g @ w.mT if needs[0] else None
-        if x.ndim == 2:  # the hot path: no reshapes
-            x2, g2 = x, g
-        else:
-            # Leading (batch) dims all act as rows; a 1-D input is a single row.
-            xp = self.xp
-            x2 = xp.reshape(x, (-1, x.shape[-1]))
-            g2 = xp.reshape(g, (-1, g.shape[-1]))
-        gw = x2.mT @ g2 if needs[1] else None
-        if not self.has_bias:
-            return (gx, gw)
-        return (gx, gw, self.xp.sum(g2, axis=0) if needs[2] else None)
-
-
-def linear(x: AnyTensor, weight: AnyTensor, bias: AnyTensor | None) -> AnyTensor:
-    """``x @ weight + bias`` in one node, for ``x`` of shape ``(*batch, in)``.
-
-    >>> import typedtorch as tt
-    >>> from typedtorch._fused import linear
-    >>> linear(tt.ones(4, 2), tt.ones(2, 3), tt.zeros(3)).shape
-    (4, 3)
-    """
-    backend = x._backend
-    if weight._backend is not backend or (bias is not None and bias._backend is not backend):
-        where = bias._backend.device if bias is not None and bias._backend is not backend else weight.device
-        raise DeviceError(f"linear: input on {backend.device} but parameters on {where}")
-    xd, wd = x._data, weight._data
-    if xd.ndim == 0 or xd.shape[-1] != wd.shape[0]:
-        raise ShapeError(f"linear: input shape {tuple(xd.shape)} does not fit weight shape {tuple(wd.shape)}")
-    out = xd @ wd
-    if bias is not None:
-        # `out` is a fresh array that nothing else references: adding in place saves an allocation.
-        out += bias._data
-        b_needs = bias.requires_grad
-    else:
-        b_needs = False
-    x_needs, w_needs = x.requires_grad, weight.requires_grad
-    if (x_needs or w_needs or b_needs) and grad_mode.enabled:
-        fn = LinearFn()
-        fn.xp, fn.x, fn.w = backend.xp, xd, wd
-        if bias is None:
-            fn.has_bias = False
-            fn.parents, fn.needs = (x, weight), (x_needs, w_needs)
-        else:
-            fn.has_bias = True
-            fn.parents, fn.needs = (x, weight, bias), (x_needs, w_needs, b_needs)
-        fn.seq = next_seq()
-        return make(out, backend, fn)
-    return make(out, backend, None)
-
-
-# --------------------------------------------------------------------- cross-entropy
+from typedtorch._backend import Array, Backend
+from typedtorch._engine import Function, grad_mode, next_seq
+from typedtorch._errors import DeviceError, ShapeError
+from typedtorch._tensor import AnyTensor, make
 
 
 class CrossEntropyFn(Function):
@@ -113,7 +39,7 @@ def cross_entropy(logits: AnyTensor, labels: AnyTensor) -> AnyTensor:
     logits of ``1e4`` give a finite loss and gradient.
 
     >>> import typedtorch as tt
-    >>> from typedtorch._fused import cross_entropy
+    >>> from typedtorch._ops.losses import cross_entropy
     >>> round(cross_entropy(tt.zeros(2, 4), tt.tensor([0, 3])).item(), 4)  # log(4)
     1.3863
     """
@@ -267,46 +193,6 @@ def _clamped_log(xp: Any, p: Array) -> Array:
     positive = p > 0.0
     logs = xp.log(xp.where(positive, p, xp.ones_like(p)))
     return xp.where(positive, xp.clip(logs, min=-100.0), xp.full_like(p, -100.0))
-
-
-# --------------------------------------------------------------------------- dropout
-
-
-class DropoutFn(Function):
-    __slots__ = ("mask",)
-    mask: Array  # 0 or 1 / (1 - p), in the input's dtype
-
-    def backward(self, g: Array) -> tuple[Array | None, ...]:
-        return (g * self.mask,)
-
-
-def dropout(x: AnyTensor, p: float) -> AnyTensor:
-    """Zero each element with probability ``p`` and scale the rest by ``1 / (1 - p)``.
-
-    The mask is drawn on the host from the generator ``tt.manual_seed`` seeds, so one
-    seed drops the same elements on every device.
-    """
-    backend = x._backend
-    xd = x._data
-    if p == 0.0:
-        return x
-    xp = backend.xp
-    if p >= 1.0:
-        mask = xp.zeros_like(xd)
-    else:
-        keep = backend.from_host(host_random("uniform", tuple(xd.shape), None) >= p)
-        mask = xp.astype(keep, xd.dtype) * (1.0 / (1.0 - p))
-    out = xd * mask
-    if x.requires_grad and grad_mode.enabled:
-        fn = DropoutFn()
-        fn.mask = mask
-        fn.parents, fn.needs = (x,), (True,)
-        fn.seq = next_seq()
-        return make(out, backend, fn)
-    return make(out, backend, None)
-
-
-# --------------------------------------------------------------------------- helpers
 
 
 def _same_backend(a: AnyTensor, b: AnyTensor, op: str) -> Backend:
