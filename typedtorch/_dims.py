@@ -8,7 +8,7 @@ a bound that mentions a ``Literal``: mypy then keeps ``Literal[4]`` for an argum
 
 from __future__ import annotations
 
-from typing import Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias, TypeVar
 
 from typing_extensions import TypeVarTuple
 
@@ -29,3 +29,30 @@ D2 = TypeVar("D2", bound=int | Literal[0])
 D3 = TypeVar("D3", bound=int | Literal[0])
 D4 = TypeVar("D4", bound=int | Literal[0])
 D5 = TypeVar("D5", bound=int | Literal[0])
+
+# ---------------------------------------------------------------- sizes, per checker
+#
+# ``Size[D0]`` annotates a size argument (``zeros(d0: Size[D0])``, ``Linear(in_features:
+# Size[In])``). mypy keeps the literal of an argument solved into a literal-bound type
+# variable, so it sees ``Size[D0]`` as plain ``D0``. pyright widens every solved
+# literal to ``int`` (``zeros(4)`` would be ``Tensor[int]``, which its invariant shapes
+# refuse wherever ``Tensor[Literal[4]]`` is expected): a false error on correct code. So
+# pyright must see sizes it cannot know as unknown instead, and it does: it reads both
+# branches below (it has no static value for ``MYPY``), cannot use the name as a type,
+# and makes every such size ``Unknown`` (its ``Any``). mypy reads the name ``MYPY`` as
+# always true (its long-standing convention), so it takes only the last branch.
+# Python itself takes the first.
+MYPY = False
+_T = TypeVar("_T")
+if not TYPE_CHECKING:
+
+    class Size:
+        """``Size[D]`` is ``D`` at run time too (for ``typing.get_type_hints``)."""
+
+        def __class_getitem__(cls, item: object) -> object:
+            return item
+
+elif not MYPY:
+    Size = Any
+else:
+    Size: TypeAlias = Annotated[_T, "size"]
