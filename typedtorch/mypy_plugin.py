@@ -39,7 +39,8 @@ def _fingerprint() -> str:
     from typedtorch import __version__ as package_version
 
     digest = hashlib.sha256(package_version.encode())
-    for path in sorted((Path(__file__).parent / "_mypy").glob("*.py")):
+    here = Path(__file__).parent
+    for path in [*sorted((here / "_mypy").glob("*.py")), here / "_rules.py"]:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]

@@ -30,7 +30,7 @@ from mypy.types import (
     get_proper_type,
 )
 
-from . import rules
+from typedtorch import _rules as rules
 from .ops import ANY, Bad, Ok, Verdict
 from .shapes import (
     Builder,

@@ -30,7 +30,7 @@ class Flatten(Module):
     (64, 784)
     """
 
-    # Read by the mypy plugin (typedtorch/_mypy/rules.py): Tensor[B, 28, 28] -> Tensor[B, 784].
+    # Read by the mypy plugin (typedtorch/_rules.py): Tensor[B, 28, 28] -> Tensor[B, 784].
     __shape_rule__: Final = "B *R -> B prod(R)"
 
     def __init__(self, start_dim: Literal[1] = 1, end_dim: Literal[-1] = -1) -> None:

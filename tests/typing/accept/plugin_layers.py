@@ -1,7 +1,7 @@
 """Plugin: layers whose output size is computed from their input declare it once.
 
 ``Conv1d`` and ``Pool`` are test-only layers: each states its shape arithmetic in a
-``__shape_rule__`` (see typedtorch/_mypy/rules.py) and the plugin applies it to
+``__shape_rule__`` (see typedtorch/_rules.py) and the plugin applies it to
 every call and inside ``Sequential``, with no plugin change. ``nn.Flatten`` is
 declared the same way (``"B *R -> B prod(R)"``).
 """

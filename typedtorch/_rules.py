@@ -23,9 +23,13 @@ parenthesised expression with ``+``, ``-``, ``*`` and ``//`` over those.
 
 Arithmetic happens on literal sizes only; a symbolic size (a ``TypeVar``) passes
 through unchanged where it is only copied, and an output that would need arithmetic
-on it is unknown (``Any`` to mypy). An output that comes out negative is an error.
+on it is unknown (``Any`` to mypy). A computed output that comes out 0 or negative is
+an error.
 
-This module is pure Python (no mypy import), so rules can be parsed anywhere.
+This module is pure Python (no mypy, no numpy), so the mypy plugin and the run-time
+checks read the same rule: the plugin through ``typedtorch._mypy.layers`` on mypy's
+types, the layers at run time through :func:`output_shape` on actual sizes, with the
+same message.
 """
 
 from __future__ import annotations
@@ -315,7 +319,9 @@ def apply_rule(rule: Rule, dims: Sequence[Dim], params: Mapping[str, Dim], ops: 
             out.extend(group)
             continue
         value = _eval(o, bound, params, ops)
-        if is_size(value) and value < 0:
+        # A computed size must be positive (a window larger than its input leaves none);
+        # a size passed through unchanged may be 0, as the input's was.
+        if is_size(value) and (value < 0 or (value == 0 and isinstance(o, BinOp))):
             return Mismatch(f"output dim {len(out)} would be {value}")
         out.append(value)
     return Applied(tuple(out))
@@ -403,3 +409,40 @@ def _eval(e: Expr, bound: Mapping[str, Dim], params: Mapping[str, Dim], ops: Dim
 
 def _dims(n: int) -> str:
     return f"{n} dim" if n == 1 else f"{n} dims"
+
+
+# ---------------------------------------------------------------------- run time
+
+
+def _int_conflict(a: Dim, b: Dim) -> bool:
+    return is_size(a) and is_size(b) and a != b
+
+
+RUNTIME_OPS = DimOps(is_variadic=lambda d: False, conflict=_int_conflict, show=str)
+
+
+def show_sizes(dims: Sequence[Dim]) -> str:
+    """``Tensor[64, 1, 28, 28]``: the notation of the plugin's messages, for actual sizes."""
+    return f"Tensor[{', '.join(str(d) for d in dims) if dims else '()'}]"
+
+
+def output_shape(who: str, source: str, shape: Sequence[int], params: Mapping[str, Dim]) -> tuple[int, ...]:
+    """The output shape ``source`` gives for an input of ``shape``, or a ``ShapeError``.
+
+    ``who`` names the layer as the plugin does (``Conv2d[1, 32, 3]``); ``params`` are the
+    layer's sizes by type-parameter name. The message is the plugin's, word for word:
+
+    >>> output_shape("Flatten", "B *R -> B prod(R)", (64, 28, 28), {})
+    (64, 784)
+    >>> output_shape("Window[3]", "B L -> B (L - K + 1)", (2, 2), {"K": 3})
+    Traceback (most recent call last):
+    ...
+    typedtorch.ShapeError: Window[3]: input is Tensor[2, 2], output dim 1 would be 0 (rule 'B L -> B (L - K + 1)')
+    """
+    from typedtorch._errors import ShapeError
+
+    out = apply_rule(parse_rule(source), tuple(shape), params, RUNTIME_OPS)
+    if isinstance(out, Applied):
+        return tuple(int(d) for d in out.dims)  # type: ignore[call-overload]
+    detail = out.detail if isinstance(out, Mismatch) else "the rule does not apply"
+    raise ShapeError(f"{who}: input is {show_sizes(shape)}, {detail} (rule {source!r})")
