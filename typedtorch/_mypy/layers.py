@@ -31,6 +31,7 @@ from mypy.types import (
 )
 
 from typedtorch import _rules as rules
+
 from .ops import ANY, Bad, Ok, Verdict
 from .shapes import (
     Builder,
