@@ -296,6 +296,7 @@ class DimOps:
     is_variadic: Callable[[Dim], bool]  # a group of unknown length (``*tuple[Any, ...]``, ``*P``)
     conflict: Callable[[Dim, Dim], bool]  # certainly different sizes
     show: Callable[[Dim], str]
+    same: Callable[[Dim, Dim], bool] = lambda a, b: type(a) is int and a == b  # certainly the same size
 
 
 def is_size(d: Dim) -> TypeGuard[int]:
@@ -418,7 +419,11 @@ def _int_conflict(a: Dim, b: Dim) -> bool:
     return is_size(a) and is_size(b) and a != b
 
 
-RUNTIME_OPS = DimOps(is_variadic=lambda d: False, conflict=_int_conflict, show=str)
+def _int_same(a: Dim, b: Dim) -> bool:
+    return a == b
+
+
+RUNTIME_OPS = DimOps(is_variadic=lambda d: False, conflict=_int_conflict, show=str, same=_int_same)
 
 
 def show_sizes(dims: Sequence[Dim]) -> str:

@@ -38,6 +38,7 @@ from .shapes import (
     Dim,
     Shape,
     conflict,
+    same,
     is_variadic,
     literal_int,
     show_dim,
@@ -79,7 +80,7 @@ def rule_params(layer: Instance) -> dict[str, Dim]:
     return params
 
 
-_OPS = rules.DimOps(is_variadic=lambda d: isinstance(d, UnpackType), conflict=conflict, show=show_dim)
+_OPS = rules.DimOps(is_variadic=lambda d: isinstance(d, UnpackType), conflict=conflict, show=show_dim, same=lambda a, b: isinstance(a, int | Type) and isinstance(b, int | Type) and same(a, b))
 
 
 def _from_rule(d: object) -> Dim:
