@@ -33,14 +33,20 @@ def test_shape_error_is_a_type_error() -> None:
 @pytest.mark.parametrize(
     ("sa", "sb", "message"),
     [
-        ((4, 2), (3, 5), "matmul: inner dimensions differ: (4, 2) @ (3, 5) (2 != 3)"),
-        ((4, 2), (3,), "matmul: inner dimensions differ: (4, 2) @ (3,) (2 != 3)"),
-        ((2,), (3,), "matmul: inner dimensions differ: (2,) @ (3,) (2 != 3)"),
-        ((2,), (3, 5), "matmul: inner dimensions differ: (2,) @ (3, 5) (2 != 3)"),
-        ((7, 4, 2), (7, 3, 5), "matmul: inner dimensions differ: (7, 4, 2) @ (7, 3, 5) (2 != 3)"),
-        ((2, 4, 3), (5, 3, 2), "matmul: batch dimensions do not broadcast: (2, 4, 3) @ (5, 3, 2)"),
-        ((), (3,), "matmul: both operands need at least one dim, got () @ (3,)"),
-        ((3,), (), "matmul: both operands need at least one dim, got (3,) @ ()"),
+        ((4, 2), (3, 5), "matmul: inner dimensions differ: Tensor[4, 2] @ Tensor[3, 5] (2 != 3)"),
+        ((4, 2), (3,), "matmul: inner dimensions differ: Tensor[4, 2] @ Tensor[3] (2 != 3)"),
+        ((2,), (3,), "matmul: inner dimensions differ: Tensor[2] @ Tensor[3] (2 != 3)"),
+        ((2,), (3, 5), "matmul: inner dimensions differ: Tensor[2] @ Tensor[3, 5] (2 != 3)"),
+        ((7, 4, 2), (7, 3, 5), "matmul: inner dimensions differ: Tensor[7, 4, 2] @ Tensor[7, 3, 5] (2 != 3)"),
+        ((2, 4, 3), (5, 3, 2), "matmul: batch dimensions do not broadcast: Tensor[2, 4, 3] @ Tensor[5, 3, 2] (dim 0: 2 != 5)"),
+        (
+            (2, 1, 3, 4),
+            (5, 4, 2),
+            "matmul: batch dimensions do not broadcast: Tensor[2, 1, 3, 4] @ Tensor[5, 4, 2] (hidden outer product: "
+            "would stretch dim 1 of Tensor[2, 1] (size 1) across 5 while adding a dim to Tensor[5])",
+        ),
+        ((), (3,), "matmul: a Scalar operand: Tensor[()] @ Tensor[3] (@ needs at least one dim on each side)"),
+        ((3,), (), "matmul: a Scalar operand: Tensor[3] @ Tensor[()] (@ needs at least one dim on each side)"),
     ],
     ids=str,
 )
@@ -54,40 +60,42 @@ def test_matmul_mismatch(device: str, sa: tuple[int, ...], sb: tuple[int, ...], 
 
 
 @pytest.mark.parametrize(
-    ("name", "fn"),
+    ("name", "sym", "fn"),
     [
-        ("add", lambda a, b: a + b),
-        ("sub", lambda a, b: a - b),
-        ("mul", lambda a, b: a * b),
-        ("div", lambda a, b: a / b),
-        ("maximum", tt.maximum),
-        ("gt", lambda a, b: a > b),
-        ("ge", lambda a, b: a >= b),
-        ("lt", lambda a, b: a < b),
-        ("le", lambda a, b: a <= b),
-        ("eq", lambda a, b: a.eq(b)),
+        ("add", "+", lambda a, b: a + b),
+        ("sub", "-", lambda a, b: a - b),
+        ("mul", "*", lambda a, b: a * b),
+        ("div", "/", lambda a, b: a / b),
+        ("maximum", "and", tt.maximum),
+        ("gt", ">", lambda a, b: a > b),
+        ("ge", ">=", lambda a, b: a >= b),
+        ("lt", "<", lambda a, b: a < b),
+        ("le", "<=", lambda a, b: a <= b),
+        ("eq", "==", lambda a, b: a.eq(b)),
+        ("eq", "==", lambda a, b: a == b),
+        ("ne", "!=", lambda a, b: a != b),
     ],
 )
-def test_elementwise_mismatch(device: str, name: str, fn: Callable[[Any, Any], Any]) -> None:
+def test_elementwise_mismatch(device: str, name: str, sym: str, fn: Callable[[Any, Any], Any]) -> None:
     a = tt.zeros(4, 2, device=device, requires_grad=True)
     b = tt.zeros(3, device=device)
-    raises(tt.ShapeError, f"{name}: shapes (4, 2) and (3,) do not broadcast", lambda: fn(a, b))
-    raises(tt.ShapeError, f"{name}: shapes (3,) and (4, 2) do not broadcast", lambda: fn(b, a))
+    raises(tt.ShapeError, f"{name}: shapes do not broadcast: Tensor[4, 2] {sym} Tensor[3] (last dim: 2 != 3)", lambda: fn(a, b))
+    raises(tt.ShapeError, f"{name}: shapes do not broadcast: Tensor[3] {sym} Tensor[4, 2] (last dim: 3 != 2)", lambda: fn(b, a))
 
 
 def test_where_mismatch(device: str) -> None:
     a = tt.zeros(4, 2, device=device)
     b = tt.zeros(3, device=device)
-    raises(tt.ShapeError, "where: shapes (4, 2), (4, 2) and (3,) do not broadcast", lambda: tt.where(a > 0, a, b))
-    raises(tt.ShapeError, "where: shapes (3,), (4, 2) and scalar do not broadcast", lambda: tt.where(b > 0, a, 0.0))
+    raises(tt.ShapeError, "where: shapes do not broadcast: Tensor[4, 2] and Tensor[3] (last dim: 2 != 3)", lambda: tt.where(a > 0, a, b))  # fmt: skip
+    raises(tt.ShapeError, "where: shapes do not broadcast: Tensor[3] and Tensor[4, 2] (last dim: 3 != 2)", lambda: tt.where(b > 0, a, 0.0))  # fmt: skip
 
 
 def test_where_argument_types(device: str) -> None:
     a = tt.zeros(2, device=device)
-    raises(TypeError, "where: condition must be a tensor, got list", lambda: tt.where([True, False], a, a))  # type: ignore[arg-type]
+    raises(TypeError, "where: condition must be a typedtorch Tensor, got list; wrap data with tt.tensor()", lambda: tt.where([True, False], a, a))  # type: ignore[arg-type]
     with pytest.raises(TypeError, match=r"^where: condition must be boolean, got dtype .*float32$"):
         tt.where(a, a, a)
-    raises(TypeError, "where: unsupported operand type str", lambda: tt.where(a > 0, "x", a))  # type: ignore[arg-type]
+    raises(TypeError, "where: unsupported operand type str; wrap arrays with tt.tensor()", lambda: tt.where(a > 0, "x", a))  # type: ignore[arg-type]
 
 
 # ------------------------------------------------------------------- cat and stack
@@ -95,27 +103,29 @@ def test_where_argument_types(device: str) -> None:
 
 def test_cat_mismatch(device: str) -> None:
     a, b = tt.zeros(2, 3, device=device), tt.zeros(2, 4, device=device)
-    raises(tt.ShapeError, "cat: shapes do not fit along dim 0: (2, 3), (2, 4)", lambda: tt.cat([a, b]))
-    raises(tt.ShapeError, "cat: shapes do not fit along dim 0: (2, 3), (2, 4)", lambda: tt.cat([a, b], dim=-2))
-    raises(tt.ShapeError, "cat: shapes do not fit along dim 0: (2, 3), (3,)", lambda: tt.cat([a, tt.zeros(3, device=device)]))  # fmt: skip
+    differ = "cat: tensors 0 and 1 differ in dim 1: Tensor[2, 3] and Tensor[2, 4] (3 != 4); only dim 0 may differ"
+    raises(tt.ShapeError, differ, lambda: tt.cat([a, b]))
+    raises(tt.ShapeError, differ, lambda: tt.cat([a, b], dim=-2))
+    raises(tt.ShapeError, "cat: tensors 0 and 1 have different ranks: Tensor[2, 3] and Tensor[3]", lambda: tt.cat([a, tt.zeros(3, device=device)]))  # fmt: skip
     c = tt.zeros(3, 3, device=device)
-    raises(tt.ShapeError, "cat: shapes do not fit along dim 1: (2, 3), (3, 3)", lambda: tt.cat([a, c], dim=1))
+    raises(tt.ShapeError, "cat: tensors 0 and 1 differ in dim 0: Tensor[2, 3] and Tensor[3, 3] (2 != 3); only dim 1 may differ", lambda: tt.cat([a, c], dim=1))  # fmt: skip
 
 
 def test_stack_mismatch(device: str) -> None:
     a, b = tt.zeros(2, 3, device=device), tt.zeros(3, 3, device=device)
-    raises(tt.ShapeError, "stack: shapes do not fit along dim 0: (2, 3), (3, 3)", lambda: tt.stack([a, b]))
-    raises(tt.ShapeError, "stack: shapes do not fit along dim 2: (2, 3), (2, 3), (3, 3)", lambda: tt.stack([a, a, b], dim=-1))  # fmt: skip
+    differ = "stack: tensors 0 and {i} have different shapes: Tensor[2, 3] and Tensor[3, 3] (dim 0: 2 != 3); stack needs equal shapes"  # fmt: skip
+    raises(tt.ShapeError, differ.format(i=1), lambda: tt.stack([a, b]))
+    raises(tt.ShapeError, differ.format(i=2), lambda: tt.stack([a, a, b], dim=-1))
 
 
 def test_cat_stack_arguments(device: str) -> None:
     a = tt.zeros(2, device=device)
     raises(ValueError, "cat: expected a non-empty sequence of tensors", lambda: tt.cat([]))
     raises(ValueError, "stack: expected a non-empty sequence of tensors", lambda: tt.stack([]))
-    raises(TypeError, "cat: expected tensors, got ndarray", lambda: tt.cat([a, np.zeros(2)]))  # type: ignore[list-item]
-    raises(IndexError, "cat: dim 1 out of range for a tensor of rank 1", lambda: tt.cat([a, a], dim=1))
-    raises(IndexError, "stack: dim 2 out of range for a tensor of rank 2", lambda: tt.stack([a, a], dim=2))
-    raises(IndexError, "stack: dim -3 out of range for a tensor of rank 2", lambda: tt.stack([a, a], dim=-3))
+    raises(TypeError, "cat: tensor 1 must be a typedtorch Tensor, got ndarray; wrap data with tt.tensor()", lambda: tt.cat([a, np.zeros(2)]))  # type: ignore[list-item]
+    raises(IndexError, "cat: dim=1 is out of range for rank-1 tensors", lambda: tt.cat([a, a], dim=1))
+    raises(IndexError, "stack: dim=2 is out of range for stacking rank-1 tensors (from -2 to 1)", lambda: tt.stack([a, a], dim=2))
+    raises(IndexError, "stack: dim=-3 is out of range for stacking rank-1 tensors (from -2 to 1)", lambda: tt.stack([a, a], dim=-3))
 
 
 # --------------------------------------------------------------- shapes and indexing
@@ -123,15 +133,17 @@ def test_cat_stack_arguments(device: str) -> None:
 
 def test_reshape_wrong_size(device: str) -> None:
     x = tt.zeros(2, 3, device=device, requires_grad=True)
-    raises(tt.ShapeError, "reshape: cannot reshape (2, 3) (6 elements) to (4,)", lambda: x.reshape(4))
-    raises(tt.ShapeError, "reshape: cannot reshape (2, 3) (6 elements) to (4, -1)", lambda: x.reshape(4, -1))
-    raises(tt.ShapeError, "reshape: cannot reshape (2, 3) (6 elements) to (7,)", lambda: tt.reshape(x, (7,)))
+    raises(tt.ShapeError, "reshape: cannot reshape Tensor[2, 3] (6 elements) into (4,) (4 elements)", lambda: x.reshape(4))
+    raises(tt.ShapeError, "reshape: cannot reshape Tensor[2, 3] (6 elements) into (4, -1): 6 is not a multiple of 4", lambda: x.reshape(4, -1))  # fmt: skip
+    raises(tt.ShapeError, "reshape: cannot reshape Tensor[2, 3] (6 elements) into (7,) (7 elements)", lambda: tt.reshape(x, (7,)))  # fmt: skip
+    raises(tt.ShapeError, "view: cannot reshape Tensor[2, 3] (6 elements) into (5,) (5 elements)", lambda: x.view(5))
 
 
 def test_transpose_needs_a_matrix(device: str) -> None:
-    raises(tt.ShapeError, ".T needs a matrix (rank 2), got shape (3,)", lambda: tt.zeros(3, device=device).T)  # type: ignore[misc]
-    raises(tt.ShapeError, ".T needs a matrix (rank 2), got shape (2, 3, 4)", lambda: tt.zeros(2, 3, 4, device=device).T)  # type: ignore[misc]
-    raises(tt.ShapeError, ".T needs a matrix (rank 2), got shape ()", lambda: tt.zeros(device=device).T)  # type: ignore[misc]
+    end = "; use x.mT or x.transpose(d0, d1)"
+    raises(tt.ShapeError, ".T needs a matrix (rank 2), got Tensor[3]" + end, lambda: tt.zeros(3, device=device).T)  # type: ignore[misc]
+    raises(tt.ShapeError, ".T needs a matrix (rank 2), got Tensor[2, 3, 4]" + end, lambda: tt.zeros(2, 3, 4, device=device).T)  # type: ignore[misc]
+    raises(tt.ShapeError, ".T needs a matrix (rank 2), got Tensor[()]" + end, lambda: tt.zeros(device=device).T)  # type: ignore[misc]
 
 
 def test_item_needs_one_element(device: str) -> None:
@@ -142,14 +154,18 @@ def test_item_needs_one_element(device: str) -> None:
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda x: x.sum(dim=2), "sum: dim 2 out of range for a tensor of rank 2"),
-        (lambda x: x.mean(dim=-3), "mean: dim -3 out of range for a tensor of rank 2"),
-        (lambda x: x.max(dim=5, keepdim=True), "max: dim 5 out of range for a tensor of rank 2"),
-        (lambda x: x.softmax(dim=2), "softmax: dim 2 out of range for a tensor of rank 2"),
-        (lambda x: tt.log_softmax(x, dim=-3), "log_softmax: dim -3 out of range for a tensor of rank 2"),
-        (lambda x: x.argmax(dim=2), "argmax: dim 2 out of range for a tensor of rank 2"),
-        (lambda x: x.flatten(3), "flatten: dim 3 out of range for a tensor of rank 2"),
-        (lambda x: tt.flatten(x, start_dim=0, end_dim=-3), "flatten: dim -3 out of range for a tensor of rank 2"),
+        (lambda x: x.sum(dim=2), "sum: dim 2 is out of range for Tensor[2, 3] (rank 2: dims -2 to 1)"),
+        (lambda x: x.sum(dim=(0, 2)), "sum: dim 2 is out of range for Tensor[2, 3] (rank 2: dims -2 to 1)"),
+        (lambda x: x.mean(dim=-3), "mean: dim -3 is out of range for Tensor[2, 3] (rank 2: dims -2 to 1)"),
+        (lambda x: x.max(dim=5, keepdim=True), "argmax: dim 5 is out of range for Tensor[2, 3] (rank 2: dims -2 to 1)"),
+        (lambda x: x.amax(dim=5, keepdim=True), "amax: dim 5 is out of range for Tensor[2, 3] (rank 2: dims -2 to 1)"),
+        (lambda x: x.softmax(dim=2), "softmax: dim 2 is out of range for Tensor[2, 3] (rank 2: dims -2 to 1)"),
+        (lambda x: tt.log_softmax(x, dim=-3), "log_softmax: dim -3 is out of range for Tensor[2, 3] (rank 2: dims -2 to 1)"),
+        (lambda x: x.argmax(dim=2), "argmax: dim 2 is out of range for Tensor[2, 3] (rank 2: dims -2 to 1)"),
+        (lambda x: x.transpose(0, 2), "transpose: dim 2 is out of range for Tensor[2, 3] (rank 2: dims -2 to 1)"),
+        (lambda x: x.unsqueeze(3), "unsqueeze: dim 3 is out of range for Tensor[2, 3] (rank 2: dims -3 to 2)"),
+        (lambda x: x.flatten(3), "flatten: start_dim=3 is out of range for Tensor[2, 3] (rank 2)"),
+        (lambda x: tt.flatten(x, start_dim=0, end_dim=-3), "flatten: end_dim=-3 is out of range for Tensor[2, 3] (rank 2)"),
     ],
 )
 def test_dim_out_of_range(device: str, call: Callable[[AnyTensor], object], message: str) -> None:
@@ -158,21 +174,24 @@ def test_dim_out_of_range(device: str, call: Callable[[AnyTensor], object], mess
 
 def test_flatten_dims_in_wrong_order(device: str) -> None:
     x = tt.zeros(2, 3, 4, device=device)
-    raises(ValueError, "flatten: start_dim 2 comes after end_dim 1", lambda: x.flatten(2, 1))
+    raises(tt.ShapeError, "flatten: start_dim=2 comes after end_dim=1 for Tensor[2, 3, 4]", lambda: x.flatten(2, 1))
 
 
 def test_indexing_errors(device: str) -> None:
     x = tt.zeros(2, 3, device=device)
     with pytest.raises(IndexError):
         x[5]
-    raises(TypeError, "index: an index tensor must hold integers, got bool (for a mask use tt.where)", lambda: x[x > 0.0])  # fmt: skip
-    raises(TypeError, "index: an index tensor must hold integers, got float32 (for a mask use tt.where)", lambda: x[tt.tensor([0.0], device=device)])  # fmt: skip
-    raises(tt.ShapeError, "index: an index tensor must be 1-D, got shape (1, 2)", lambda: x[tt.tensor([[0, 1]], device=device)])  # fmt: skip
+    raises(TypeError, "index: an index tensor must hold integers or booleans, got float32", lambda: x[tt.tensor([0.0], device=device)])  # fmt: skip
+    raises(IndexError, "index: index 5 is out of range for dim 0 of Tensor[2, 3] (size 2)", lambda: x[5])
+    raises(IndexError, "index: 3 indices for Tensor[2, 3] (rank 2)", lambda: x[0, 0, 0])
+    raises(IndexError, "index: index 2 is out of range for dim 0 of size 2 (tensor of shape (2, 3))", lambda: x[[0, 2]])  # fmt: skip
     raises(
-        IndexError,
-        "index: a 0-d tensor has no first dim",
-        lambda: tt.zeros(device=device)[tt.tensor([0], device=device)],
-    )  # type: ignore[call-overload]
+        tt.ShapeError,
+        "index: a boolean mask of shape (3,) does not match dims 0..0 of a tensor of shape (2, 3)",
+        lambda: x[tt.tensor([True, False, True], device=device)],
+    )
+    raises(IndexError, "index: too many indices for a tensor of shape ()", lambda: tt.zeros(device=device)[tt.tensor([0], device=device)])  # type: ignore[call-overload]  # fmt: skip
+    raises(TypeError, "index: at most one index tensor (or list) per index; index one dim at a time", lambda: x[[0], [1]])  # fmt: skip
 
 
 def test_backward_and_grad_errors(device: str) -> None:
@@ -202,7 +221,7 @@ def test_freed_graph_message(device: str) -> None:
 
 def test_dtype_errors(device: str) -> None:
     x = tt.zeros(2, device=device)
-    with pytest.raises(ValueError, match=r"^unknown dtype 'float128'; expected one of bool, .*float64$"):
+    with pytest.raises(TypeError, match=r"^unknown dtype 'float128'; expected one of tt.float16, .*tt.bool \(or their names\)$"):
         x.astype("float128")
 
 
@@ -254,9 +273,11 @@ def test_mixing_devices_elsewhere() -> None:
         (lambda x: x + np.ones(2), "add: unsupported operand type ndarray; wrap arrays with tt.tensor()"),
         (lambda x: np.ones(2) * x, "mul: unsupported operand types ndarray and Tensor"),
         (lambda x: np.float32(2.0) * x, "mul: unsupported operand types float32 and Tensor"),
-        (lambda x: x @ 3, "matmul: unsupported operand type int"),
-        (lambda x: x @ np.ones(2), "matmul: unsupported operand type ndarray"),
-        (lambda x: x**x, "pow: exponent must be a Python number, got Tensor"),
+        (lambda x: x @ 3, "matmul: unsupported operand type int; wrap arrays with tt.tensor()"),
+        (lambda x: x @ np.ones(2), "matmul: unsupported operand type ndarray; wrap arrays with tt.tensor()"),
+        (lambda x: x ** "2", "pow: exponent must be a number or a tensor, got str"),
+        (lambda x: tt.relu([1.0]), "relu: input must be a typedtorch Tensor, got list; wrap data with tt.tensor()"),
+        (lambda x: tt.softmax(np.ones(2), dim=0), "softmax: input must be a typedtorch Tensor, got ndarray; wrap data with tt.tensor()"),
         (lambda x: tt.maximum(x, "a"), "maximum: unsupported operand type str; wrap arrays with tt.tensor()"),
         (lambda x: x > "a", "gt: unsupported operand type str; wrap arrays with tt.tensor()"),
         (lambda x: x <= [1.0, 2.0], "le: unsupported operand type list; wrap arrays with tt.tensor()"),

@@ -68,8 +68,12 @@ def test_factories_dtype_argument(device: str) -> None:
     same(tt.ones(2, 2, dtype="int64", device=device), [[1, 1], [1, 1]], "int64")
     assert dtype_name(tt.randn(3, dtype="float64", device=device)) == "float64"
     assert dtype_name(tt.rand(3, dtype="float64", device=device)) == "float64"
-    with pytest.raises(ValueError, match="unknown dtype"):
+    with pytest.raises(TypeError, match="unknown dtype"):
         tt.zeros(2, dtype="float128", device=device)
+    # Every spelling of a dtype: a tt dtype, a name, a numpy type or dtype object.
+    for spelling in (tt.float64, "float64", np.float64, np.dtype("float64")):
+        same(tt.zeros(2, dtype=spelling, device=device), [0.0, 0.0], "float64")
+    assert tt.zeros(2, dtype=np.float32, device=device).dtype == tt.float32
 
 
 def test_full_and_arange(device: str) -> None:
@@ -91,13 +95,16 @@ def test_full_and_arange(device: str) -> None:
         ([1, 2, 3], "int64"),
         (7, "int64"),
         ([True, False], "bool"),
-        (np.arange(4, dtype=np.int32), "int64"),
-        (np.ones((2, 2), dtype=np.float64), "float32"),
-        (np.ones(3, dtype=np.float16), "float32"),
+        # A numpy array keeps its dtype, as torch.tensor(ndarray) does.
+        (np.arange(4, dtype=np.int32), "int32"),
+        (np.ones((2, 2), dtype=np.float64), "float64"),
+        (np.ones(3, dtype=np.float16), "float16"),
     ],
     ids=repr,
 )
 def test_tensor_default_dtypes(device: str, data: Any, dtype: str) -> None:
+    if device == "strict" and dtype == "float16":
+        pytest.skip("array-api-strict has no float16")
     t = tt.tensor(data, device=device)
     same(t, np.asarray(data).astype(dtype), dtype)
     assert t.device == device
@@ -111,8 +118,8 @@ def test_tensor_explicit_dtype_and_copy(device: str) -> None:
     host[0, 0] = 100.0  # tt.tensor copies on every device
     assert t.numpy()[0, 0] == 0.0
     same(tt.tensor([1, 2], dtype="float32", device=device), [1.0, 2.0], "float32")
-    # From another tensor: a copy, float32 unless asked, like any float data.
-    same(tt.tensor(t, device=device), t.numpy(), "float32")
+    # From another tensor: a copy, of the same dtype unless asked.
+    same(tt.tensor(t, device=device), t.numpy(), "float64")
     same(tt.tensor(t, dtype="float64", device=device), t.numpy(), "float64")
     u = tt.tensor([1.0, 2.0], device=device)
     v = tt.tensor(u, device=device)
@@ -145,7 +152,12 @@ BINARY: dict[str, Callable[[Any, Any], Any]] = {
     "div": operator.truediv,
 }
 
-SHAPE_PAIRS = [((3, 4), (3, 4)), ((3, 4), (4,)), ((4,), (3, 4)), ((2, 1, 4), (3, 1)), ((), (2, 3)), ((2, 3), ())]
+# (2, 1, 4) with (3, 1) is numpy's hidden outer product, refused (test_errors); (2, 3, 4)
+# with (3, 1) stretches the size-1 dim of the *lower*-rank side, which the rule allows.
+SHAPE_PAIRS = [
+    ((3, 4), (3, 4)), ((3, 4), (4,)), ((4,), (3, 4)), ((2, 3, 4), (3, 1)), ((2, 1), (1, 3)), ((4, 1), (4, 3)),
+    ((), (2, 3)), ((2, 3), ()),
+]  # fmt: skip
 
 
 @pytest.mark.parametrize("op", list(BINARY))
@@ -190,7 +202,8 @@ def test_float32_stays_float32_through_everything(device: str) -> None:
         tt.where(x > 1.0, 0.0, x),
         x.sum(),
         x.mean(dim=1),
-        x.max(0),
+        x.amax(0),
+        x.max(0).values,
         x @ x.T,
         x.reshape(-1),
         tt.cat([x, x]),
@@ -317,7 +330,7 @@ MATMUL_SHAPES = [
     ((4,), (4,)),
     ((4,), (4, 2)),
     ((2, 3, 4), (2, 4, 5)),
-    ((2, 1, 3, 4), (5, 4, 2)),
+    ((2, 1, 3, 4), (1, 5, 4, 2)),  # batch dims (2, 1) and (1, 5) broadcast to (2, 5)
     ((2, 3, 4), (4,)),
     ((4,), (2, 4, 3)),
     ((2, 3, 4), (4, 6)),
@@ -329,7 +342,8 @@ def test_matmul(device: str, sa: tuple[int, ...], sb: tuple[int, ...]) -> None:
     a, b = rng_values(sa, 9).astype(np.float64), rng_values(sb, 10).astype(np.float64)
     x, y = tt.tensor(a, dtype="float64", device=device), tt.tensor(b, dtype="float64", device=device)
     same(x @ y, a @ b, "float64", rtol=1e-12)
-    same(tt.tensor(a, device=device) @ tt.tensor(b, device=device), a @ b, "float32", rtol=1e-5, atol=1e-5)
+    a32, b32 = a.astype(np.float32), b.astype(np.float32)
+    same(tt.tensor(a32, device=device) @ tt.tensor(b32, device=device), a32 @ b32, "float32", rtol=1e-5, atol=1e-5)
 
 
 def test_transpose(device: str) -> None:
@@ -341,13 +355,13 @@ def test_transpose(device: str) -> None:
 # ----------------------------------------------------------------------- reductions
 
 
-@pytest.mark.parametrize("op", ["sum", "mean", "max"])
-@pytest.mark.parametrize("dim", [None, 0, 1, 2, -1, -2])
+@pytest.mark.parametrize("op", ["sum", "mean", "amax", "amin"])
+@pytest.mark.parametrize("dim", [None, 0, 1, 2, -1, -2, (0, 2), (-1, 0)])
 @pytest.mark.parametrize("keepdim", [False, True])
-def test_reductions(device: str, op: str, dim: int | None, keepdim: bool) -> None:
+def test_reductions(device: str, op: str, dim: Any, keepdim: bool) -> None:
     a = rng_values((2, 3, 4), 12).astype(np.float64)
     x = tt.tensor(a, dtype="float64", device=device)
-    ref = getattr(np, {"sum": "sum", "mean": "mean", "max": "max"}[op])
+    ref = getattr(np, {"sum": "sum", "mean": "mean", "amax": "max", "amin": "min"}[op])
     expected = ref(a, axis=dim, keepdims=keepdim)
     same(getattr(x, op)(dim=dim, keepdim=keepdim), expected, "float64", rtol=1e-12)
     same(getattr(x, op)(dim, keepdim), expected, "float64", rtol=1e-12)

@@ -85,7 +85,10 @@ def test_lazy_package_names_match_the_static_imports() -> None:
             for stmt in node.body:
                 assert isinstance(stmt, ast.ImportFrom) and stmt.level == 1, ast.dump(stmt)
                 for alias in stmt.names:
-                    static[alias.asname or alias.name] = "." + (stmt.module or alias.name)
+                    where = "." + (stmt.module or alias.name)
+                    if alias.asname and alias.asname != alias.name:
+                        where += ":" + alias.name  # `bool` is `_dtypes.bool_`
+                    static[alias.asname or alias.name] = where
     lazy = typedtorch._LAZY
     assert static == lazy
     assert set(typedtorch.__all__) <= set(lazy)

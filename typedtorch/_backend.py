@@ -36,7 +36,7 @@ _DTYPE_NAMES = (
 class Backend:
     """One device: its array namespace and how arrays get on and off it."""
 
-    __slots__ = ("device", "xp", "native_device", "is_host", "_ones", "_integral")
+    __slots__ = ("device", "xp", "native_device", "is_host", "_ones", "_integral", "_floating")
 
     def __init__(self, device: str, xp: Any, native_device: Any, is_host: bool) -> None:
         self.device = device
@@ -46,6 +46,7 @@ class Backend:
         self.is_host = is_host
         self._ones: dict[Any, Array] = {}
         self._integral: dict[Any, bool] = {}
+        self._floating: dict[Any, bool] = {}
 
     def __repr__(self) -> str:
         return f"Backend({self.device!r})"
@@ -72,11 +73,27 @@ class Backend:
             known = self._integral[dtype] = bool(self.xp.isdtype(dtype, "integral"))
         return known
 
-    def dtype(self, name: str) -> Any:
-        """The namespace's dtype object for a name such as ``"float32"``."""
-        if name not in _DTYPE_NAMES:
-            raise ValueError(f"unknown dtype {name!r}; expected one of {', '.join(_DTYPE_NAMES)}")
-        return getattr(self.xp, name)
+    def is_floating(self, dtype: Any) -> bool:
+        """Whether ``dtype`` is a real floating-point type (cached, like ``is_integral``)."""
+        known = self._floating.get(dtype)
+        if known is None:
+            known = self._floating[dtype] = bool(self.xp.isdtype(dtype, "real floating"))
+        return known
+
+    def dtype(self, name: Any) -> Any:
+        """The namespace's dtype object for a dtype or its name (``tt.float32``, ``"float32"``, ``np.float32``)."""
+        from typedtorch._dtypes import dtype_name
+
+        return getattr(self.xp, dtype_name(name))
+
+    def is_writeable(self, array: Array) -> bool:
+        """Whether ``array``'s memory may be written (numpy's broadcast views may not)."""
+        if self.is_host:
+            return bool(array.flags.writeable)
+        inner = getattr(array, "_array", None)  # array-api-strict wraps a numpy array
+        if inner is not None and hasattr(inner, "flags"):
+            return bool(inner.flags.writeable)
+        return True
 
     def from_host(self, host: HostArray) -> Array:
         """Copy (or, on the CPU, adopt) a numpy array onto this device."""
@@ -101,47 +118,88 @@ class Backend:
         return str(array.dtype).rsplit(".", 1)[-1]
 
 
-def host_array(data: object, dtype: str | None, copy: bool = False) -> HostArray:
-    """Python data or a numpy array as a numpy array, float32 unless ``dtype`` says.
+def host_array(data: object, dtype: Any, copy: bool = False) -> HostArray:
+    """Python data or a numpy array as a numpy array, as ``torch.tensor`` reads it.
 
-    Integer and boolean data keep int64 and bool, as ``torch.tensor`` does. With
+    Python floats become float32, ints int64, bools bool; a numpy array keeps its dtype
+    (``torch.tensor(np.zeros(3))`` is float64 too). ``dtype`` overrides both. With
     ``copy`` the result never shares memory with ``data`` (``tt.tensor`` copies).
     """
-    arr = np.array(data, copy=True) if copy else np.asarray(data)
+    is_array = isinstance(data, np.ndarray | np.generic)
+    try:
+        arr = np.array(data, copy=True) if copy else np.asarray(data)
+    except (ValueError, TypeError) as e:
+        raise TypeError(f"tensor: cannot make a tensor of {type(data).__name__} data: {e}") from None
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"tensor: data must be numbers or booleans, got {arr.dtype} ({type(data).__name__})")
     if dtype is not None:
-        return arr.astype(dtype, copy=False)
-    if arr.dtype.kind == "f" or arr.dtype.kind not in "biu":
+        from typedtorch._dtypes import dtype_name
+
+        return arr.astype(dtype_name(dtype), copy=False)
+    if is_array:
+        if arr.dtype.name not in _DTYPE_NAMES:
+            raise TypeError(f"tensor: unsupported dtype {arr.dtype}")
+        return arr
+    if arr.dtype.kind == "f":
         return arr.astype(DEFAULT_FLOAT, copy=False)
-    if arr.dtype.kind in "iu" and arr.dtype != np.uint8:
+    if arr.dtype.kind in "iu":
         return arr.astype(np.int64, copy=False)
     return arr
+
+
+def host_index(key: object) -> HostArray:
+    """A list or numpy array used as an index, as an int64 (or bool) host array."""
+    try:
+        arr = np.asarray(key)
+    except (ValueError, TypeError) as e:
+        raise TypeError(f"index: cannot use {type(key).__name__} {key!r} as an index: {e}") from None
+    if arr.size == 0:
+        return arr.astype(np.int64)
+    if arr.dtype.kind == "b":
+        return arr
+    if arr.dtype.kind not in "iu":
+        raise TypeError(f"index: a list or array index must hold ints or bools, got {arr.dtype}")
+    return arr.astype(np.int64, copy=False)
 
 
 def is_host_array(obj: object) -> bool:
     return isinstance(obj, np.ndarray | np.generic)
 
 
-class _Rng(threading.local):
-    # Per thread, so concurrent data loaders never interleave draws.
+class _Rng:
+    # One generator for the process, as torch.manual_seed seeds every thread: a seed set
+    # in one thread fixes the draws made in another. Draws take the lock (numpy's
+    # Generator is not safe to share across threads without one).
     gen = np.random.default_rng()
 
 
 _rng = _Rng()
+_rng_lock = threading.Lock()
 
 
 def manual_seed(seed: int) -> None:
-    """Reseed the host generator behind ``randn``/``rand`` and parameter init."""
-    _rng.gen = np.random.default_rng(seed)
+    """Reseed the host generator behind ``randn``/``rand``, dropout and parameter init (every thread)."""
+    if not isinstance(seed, int) or isinstance(seed, bool):
+        raise TypeError(f"manual_seed: seed must be an int, got {type(seed).__name__}")
+    with _rng_lock:
+        _rng.gen = np.random.default_rng(seed)
 
 
 def host_random(kind: str, shape: tuple[int, ...], seed: int | None) -> HostArray:
     """Float32 draws on the host, so one seed gives the same values on every device."""
-    gen = _rng.gen if seed is None else np.random.default_rng(seed)
-    if kind == "normal":
-        return gen.standard_normal(shape, dtype=np.float32)
-    if kind == "uniform":
+    if kind not in ("normal", "uniform"):
+        raise ValueError(f"unknown distribution {kind!r}")
+    with _rng_lock:
+        gen = _rng.gen if seed is None else np.random.default_rng(seed)
+        if kind == "normal":
+            return gen.standard_normal(shape, dtype=np.float32)
         return gen.random(shape, dtype=np.float32)
-    raise ValueError(f"unknown distribution {kind!r}")
+
+
+def host_integers(low: int, high: int, shape: tuple[int, ...]) -> HostArray:
+    """int64 draws uniform in ``[low, high)`` from the generator ``manual_seed`` seeds."""
+    with _rng_lock:
+        return _rng.gen.integers(low, high, size=shape, dtype=np.int64)
 
 
 def host_uniform(low: float, high: float, shape: tuple[int, ...], seed: int | None) -> HostArray:
@@ -188,8 +246,9 @@ def host_permutation(n: int, seed: int | tuple[int, ...] | None = None) -> HostA
     >>> host_permutation(5, (0, 1)).tolist() == host_permutation(5, (0, 1)).tolist()
     True
     """
-    gen = _rng.gen if seed is None else np.random.default_rng(seed)
-    return gen.permutation(n).astype(np.int64, copy=False)
+    with _rng_lock:
+        gen = _rng.gen if seed is None else np.random.default_rng(seed)
+        return gen.permutation(n).astype(np.int64, copy=False)
 
 
 def _is_cupy(array: Array) -> bool:

@@ -8,7 +8,7 @@ a bound that mentions a ``Literal``: mypy then keeps ``Literal[4]`` for an argum
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Generic, Literal, TypeAlias, TypeVar
 
 from typing_extensions import TypeVarTuple
 
@@ -21,6 +21,8 @@ M = TypeVar("M")
 K = TypeVar("K")
 N = TypeVar("N")
 Z = TypeVar("Z")
+W = TypeVar("W")
+X = TypeVar("X")
 
 # Literal-preserving sizes for factories and layer constructors (see module doc).
 D0 = TypeVar("D0", bound=int | Literal[0])
@@ -56,3 +58,12 @@ elif not MYPY:
     Size = Any
 else:
     Size: TypeAlias = Annotated[_T, "size"]
+
+
+class Dim(int, Generic[_T]):
+    """The static type of a size read off a tensor (``B, T, C = x.size()``): the mypy
+    plugin types ``x.size()`` and ``x.shape`` of a ``Tensor[B, T, C]`` as a tuple of
+    ``Dim[B]``, ``Dim[T]``... so that ``x.view(B, T, 4, C // 4)`` keeps ``B`` and ``T``.
+    A subclass of ``int`` (it is one at run time: nothing creates a ``Dim``), so it goes
+    wherever a size goes. Without the plugin sizes are plain ``int``.
+    """

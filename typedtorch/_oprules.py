@@ -40,6 +40,9 @@ class Ok:
 @dataclass(frozen=True)
 class Bad:
     message: str
+    # A dim argument out of range: an IndexError at run time, as in PyTorch (other
+    # failures are ShapeErrors).
+    index_error: bool = False
 
 
 Verdict: TypeAlias = Ok | Bad | None
@@ -69,7 +72,7 @@ def norm_dim(dim: int, rank: int) -> int | None:
 
 def _dim_range(op: str, dim: int, rank: int, dims: Sequence[Dim], ops: DimOps, extra: int = 0) -> Bad:
     r = rank + extra
-    return Bad(f"{op}: dim {dim} is out of range for {show(dims, ops)} (rank {rank}: dims {-r} to {r - 1})")
+    return Bad(f"{op}: dim {dim} is out of range for {show(dims, ops)} (rank {rank}: dims {-r} to {r - 1})", True)
 
 
 # --------------------------------------------------------------------- broadcasting
@@ -103,7 +106,7 @@ def broadcast(name: str, sym: str, a: Sequence[Dim], b: Sequence[Dim], ops: DimO
     out = _bcast(a, b, ops)
     if out is None or isinstance(out, tuple):
         return None if out is None else Ok(out)
-    both = f"{show(a, ops)} {sym} {show(b, ops)}"
+    both = f"{show(a, ops)} {sym} {show(b, ops)}" if sym != "," else f"{show(a, ops)} and {show(b, ops)}"
     if out.outer:
         return Bad(
             f"{name}: hidden outer product: {both} would {out.detail}; write it out (x[:, None] * y[None, :]) if you mean it"
@@ -353,7 +356,7 @@ def flatten(x: Sequence[Dim], start: int, end: int, ops: DimOps) -> Verdict:
     s, e = norm_dim(start, rank), norm_dim(end, rank)
     for what, value, norm in (("start_dim", start, s), ("end_dim", end, e)):
         if norm is None:
-            return Bad(f"flatten: {what}={value} is out of range for {show(x, ops)} (rank {n})")
+            return Bad(f"flatten: {what}={value} is out of range for {show(x, ops)} (rank {n})", True)
     assert s is not None and e is not None
     if s > e:
         return Bad(f"flatten: start_dim={start} comes after end_dim={end} for {show(x, ops)}")
@@ -438,7 +441,7 @@ def cat(shapes: Sequence[Sequence[Dim]], dim: int, ops: DimOps) -> Verdict:
         return Bad("cat: Scalars cannot be concatenated (use stack)")
     k = norm_dim(dim, r)
     if k is None:
-        return Bad(f"cat: dim={dim} is out of range for rank-{r} tensors")
+        return Bad(f"cat: dim={dim} is out of range for rank-{r} tensors", True)
     for i, s in enumerate(shapes[1:], 1):
         for j in range(r):
             if j != k and ops.conflict(first[j], s[j]):
@@ -471,7 +474,7 @@ def stack(shapes: Sequence[Sequence[Dim]], dim: int, ops: DimOps) -> Verdict:
                 )
     k = norm_dim(dim, r + 1)
     if k is None:
-        return Bad(f"stack: dim={dim} is out of range for stacking rank-{r} tensors (from {-r - 1} to {r})")
+        return Bad(f"stack: dim={dim} is out of range for stacking rank-{r} tensors (from {-r - 1} to {r})", True)
     merged = [_common([s[j] for s in shapes], ops) for j in range(r)]
     return Ok((*merged[:k], len(shapes), *merged[k:]))
 
@@ -563,8 +566,6 @@ class Gather:
     dims: tuple[Dim, ...]
 
 
-
-
 def _slice_len(n: Dim, s: Slice) -> Dim:
     step = 1 if s.step is None else s.step
     if not is_size(n) or not all(v is None or is_size(v) for v in (s.start, s.stop)) or not is_size(step):
@@ -584,7 +585,7 @@ def getitem(x: Sequence[Dim], key: Sequence[object], ops: DimOps) -> Verdict:
     consumed = sum(1 for k in key if k is not None and k is not Ellipsis)
     rank = len(x)
     if consumed > rank:
-        return Bad(f"index: {consumed} indices for {show(x, ops)} (rank {rank})")
+        return Bad(f"index: {consumed} indices for {show(x, ops)} (rank {rank})", True)
     if sum(1 for k in key if k is Ellipsis) > 1:
         return Bad("index: an index can only have a single ellipsis ('...')")
     if sum(1 for k in key if isinstance(k, Gather)) > 1:
@@ -608,7 +609,7 @@ def getitem(x: Sequence[Dim], key: Sequence[object], ops: DimOps) -> Verdict:
             out.extend(k.dims)
         elif isinstance(k, int):
             if is_size(n) and not -n <= k < n:
-                return Bad(f"index: index {k} is out of range for dim {i} of {show(x, ops)} (size {n})")
+                return Bad(f"index: index {k} is out of range for dim {i} of {show(x, ops)} (size {n})", True)
         else:  # an int of unknown value
             pass
         i += 1

@@ -38,9 +38,9 @@ from .shapes import (
     Dim,
     Shape,
     conflict,
-    same,
     is_variadic,
     literal_int,
+    same,
     show_dim,
     show_shape,
     show_type,
@@ -80,7 +80,12 @@ def rule_params(layer: Instance) -> dict[str, Dim]:
     return params
 
 
-_OPS = rules.DimOps(is_variadic=lambda d: isinstance(d, UnpackType), conflict=conflict, show=show_dim, same=lambda a, b: isinstance(a, int | Type) and isinstance(b, int | Type) and same(a, b))
+_OPS = rules.DimOps(
+    is_variadic=lambda d: isinstance(d, UnpackType),
+    conflict=conflict,
+    show=show_dim,
+    same=lambda a, b: isinstance(a, int | Type) and isinstance(b, int | Type) and same(a, b),
+)
 
 
 def _from_rule(d: object) -> Dim:

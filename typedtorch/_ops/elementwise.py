@@ -1,20 +1,25 @@
-"""Elementwise ops: ``+ - * /``, ``maximum``, ``where``, and one-input maths."""
+"""Elementwise ops: ``+ - * / **``, comparisons, ``maximum``/``minimum``, ``where``,
+``clamp``, and the one-input maths (``exp``, ``log``, ``sqrt``, ``sigmoid``, ...)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
+from typedtorch import _oprules
 from typedtorch._backend import Array
 from typedtorch._engine import Function, grad_mode, next_seq, unbroadcast
 from typedtorch._errors import DeviceError, ShapeError
 from typedtorch._tensor import Tensor, make
 
-from ._apply import _SCALAR_TYPES, BinaryOp, Operand, UnaryOp, _number, _sh, _shape
+from ._apply import _SCALAR_TYPES, AnyTensor, BinaryOp, Operand, UnaryOp, _number, _sh, apply1, cast, check_tensor
+
+# ------------------------------------------------------------------- two inputs
 
 
 class Add(BinaryOp):
     __slots__ = ("ashape", "bshape")
-    name = "add"
+    name, symbol = "add", "+"
+    saves_inputs = False
 
     def forward(self, a: Array, b: Array) -> Array:
         self.ashape, self.bshape = _sh(a), _sh(b)
@@ -30,7 +35,8 @@ class Add(BinaryOp):
 
 class Sub(BinaryOp):
     __slots__ = ("ashape", "bshape")
-    name = "sub"
+    name, symbol = "sub", "-"
+    saves_inputs = False
 
     def forward(self, a: Array, b: Array) -> Array:
         self.ashape, self.bshape = _sh(a), _sh(b)
@@ -46,7 +52,7 @@ class Sub(BinaryOp):
 
 class Mul(BinaryOp):
     __slots__ = ("a", "b")
-    name = "mul"
+    name, symbol = "mul", "*"
 
     def forward(self, a: Array, b: Array) -> Array:
         self.a, self.b = a, b
@@ -55,16 +61,21 @@ class Mul(BinaryOp):
     def backward(self, g: Array) -> tuple[Array | None, ...]:
         xp, a, b = self.xp, self.a, self.b
         return (
-            unbroadcast(xp, g * b, a.shape) if self.needs[0] else None,
-            unbroadcast(xp, g * a, b.shape) if self.needs[1] else None,
+            unbroadcast(xp, g * b, _sh(a)) if self.needs[0] else None,
+            unbroadcast(xp, g * a, _sh(b)) if self.needs[1] else None,
         )
 
 
 class Div(BinaryOp):
     __slots__ = ("a", "b")
-    name = "div"
+    name, symbol = "div", "/"
 
     def forward(self, a: Array, b: Array) -> Array:
+        xp = self.xp
+        if not _floating(xp, a) and not _floating(xp, b):
+            # int / int is true division, a float32 in PyTorch (numpy would give float64).
+            a = xp.astype(a, xp.float32) if hasattr(a, "dtype") else float(a)
+            b = xp.astype(b, xp.float32) if hasattr(b, "dtype") else float(b)
         self.a, self.b = a, b
         return a / b
 
@@ -72,9 +83,39 @@ class Div(BinaryOp):
         xp, a, b = self.xp, self.a, self.b
         ga = g / b
         return (
-            unbroadcast(xp, ga, a.shape) if self.needs[0] else None,
-            unbroadcast(xp, -ga * a / b, b.shape) if self.needs[1] else None,
+            unbroadcast(xp, ga, _sh(a)) if self.needs[0] else None,
+            unbroadcast(xp, -ga * a / b, _sh(b)) if self.needs[1] else None,
         )
+
+
+def _floating(xp: Any, v: Any) -> bool:
+    if hasattr(v, "dtype"):
+        return bool(xp.isdtype(v.dtype, "real floating"))
+    return isinstance(v, float)
+
+
+class PowTensor(BinaryOp):
+    """``a ** b`` with a tensor exponent (or a tensor base and a number)."""
+
+    __slots__ = ("a", "b", "out")
+    name, symbol = "pow", "**"
+
+    def forward(self, a: Array, b: Array) -> Array:
+        self.a, self.b = a, b
+        self.out = a**b
+        return self.out
+
+    def backward(self, g: Array) -> tuple[Array | None, ...]:
+        xp, a, b = self.xp, self.a, self.b
+        ga = gb = None
+        if self.needs[0]:
+            # b * a^(b-1), and 0 where b == 0 (the limit PyTorch takes, not 0 * inf).
+            ga = unbroadcast(xp, xp.where(b == 0, 0.0, g * b * a ** (b - 1)), _sh(a))
+        if self.needs[1]:
+            # a^b log a, 0 at a == 0 (where a^b is 0 or 1 and the log is -inf).
+            logs = xp.log(xp.where(a > 0, a, 1.0))
+            gb = unbroadcast(xp, g * self.out * logs, _sh(b))
+        return (ga, gb)
 
 
 class Maximum(BinaryOp):
@@ -87,15 +128,111 @@ class Maximum(BinaryOp):
 
     def backward(self, g: Array) -> tuple[Array | None, ...]:
         # Ties split the gradient evenly, as torch.maximum does.
-        xp, a, b = self.xp, self.a, self.b
-        zero = xp.zeros_like(g)
-        half = g * 0.5
-        ga = xp.where(a > b, g, xp.where(a == b, half, zero))
-        gb = g - ga
-        return (
-            unbroadcast(xp, ga, _sh(a)) if self.needs[0] else None,
-            unbroadcast(xp, gb, _sh(b)) if self.needs[1] else None,
-        )
+        return _split_ties(self.xp, g, self.a, self.b, self.needs, larger=True)
+
+
+class Minimum(BinaryOp):
+    __slots__ = ("a", "b")
+    name = "minimum"
+
+    def forward(self, a: Array, b: Array) -> Array:
+        self.a, self.b = a, b
+        return self.xp.minimum(a, b)
+
+    def backward(self, g: Array) -> tuple[Array | None, ...]:
+        return _split_ties(self.xp, g, self.a, self.b, self.needs, larger=False)
+
+
+def _split_ties(
+    xp: Any, g: Array, a: Array, b: Array, needs: tuple[bool, ...], larger: bool
+) -> tuple[Array | None, ...]:
+    zero = xp.zeros_like(g)
+    half = g * 0.5
+    wins = (a > b) if larger else (a < b)
+    ga = xp.where(wins, g, xp.where(a == b, half, zero))
+    gb = g - ga
+    return (
+        unbroadcast(xp, ga, _sh(a)) if needs[0] else None,
+        unbroadcast(xp, gb, _sh(b)) if needs[1] else None,
+    )
+
+
+class Compare(BinaryOp):
+    """``== != < <= > >=``: boolean results, never differentiated."""
+
+    __slots__ = ("op", "name", "symbol")
+    saves_inputs = False
+    _SYMBOLS: ClassVar[dict[str, str]] = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
+
+    def __init__(self, op: str) -> None:
+        self.op = op
+        self.name = op
+        self.symbol = self._SYMBOLS[op]
+
+    def forward(self, a: Array, b: Array) -> Array:
+        op = self.op
+        if op == "eq":
+            return a == b
+        if op == "ne":
+            return a != b
+        if op == "lt":
+            return a < b
+        if op == "le":
+            return a <= b
+        if op == "gt":
+            return a > b
+        return a >= b
+
+
+class Logical(BinaryOp):
+    """``& | ^`` on boolean (or integer) tensors; never differentiated."""
+
+    __slots__ = ("op", "name", "symbol")
+    saves_inputs = False
+
+    def __init__(self, op: str) -> None:
+        self.op = op
+        self.name = {"and": "logical_and", "or": "logical_or", "xor": "logical_xor"}[op]
+        self.symbol = {"and": "&", "or": "|", "xor": "^"}[op]
+
+    def forward(self, a: Array, b: Array) -> Array:
+        for v in (a, b):
+            if hasattr(v, "dtype") and self.xp.isdtype(v.dtype, ("real floating", "complex floating")):
+                raise TypeError(f"{self.symbol}: needs boolean or integer tensors, got {v.dtype}")
+        if self.op == "and":
+            return a & b
+        if self.op == "or":
+            return a | b
+        return a ^ b
+
+
+def compare(op: str, a: AnyTensor, b: Operand) -> AnyTensor:
+    """An elementwise comparison; the result never requires grad."""
+    from ._apply import apply2
+
+    with _NoRecord():
+        return apply2(Compare(op), a, b)
+
+
+class _NoRecord:
+    """Run an op without recording (its result is never differentiable)."""
+
+    def __enter__(self) -> None:
+        from typedtorch._engine import _grad_enabled
+
+        self.token = _grad_enabled.set(False)
+
+    def __exit__(self, *exc: object) -> None:
+        from typedtorch._engine import _grad_enabled
+
+        _grad_enabled.reset(self.token)
+
+
+def logical(op: str, a: Operand, b: Operand) -> AnyTensor:
+    from ._apply import apply2
+
+    with _NoRecord():
+        return apply2(Logical(op), a, b)
 
 
 class Where(Function):
@@ -106,6 +243,7 @@ class Where(Function):
     cond: Array
     ashape: tuple[int, ...]
     bshape: tuple[int, ...]
+    saves_inputs = False  # only the condition, which is kept as an array
 
     def backward(self, g: Array) -> tuple[Array | None, ...]:
         xp, cond = self.xp, self.cond
@@ -117,30 +255,51 @@ class Where(Function):
         )
 
 
-def where(cond: Tensor[*tuple[Any, ...]], a: Operand, b: Operand) -> Tensor[*tuple[Any, ...]]:
+def where(cond: AnyTensor, a: Operand, b: Operand) -> AnyTensor:
+    """``a`` where ``cond`` holds, else ``b``; shapes broadcast by the one rule."""
     if not isinstance(cond, Tensor):
-        raise TypeError(f"where: condition must be a tensor, got {type(cond).__name__}")
+        check_tensor(cond, "where", "condition")
     backend = cond._backend
-    parts = []
+    xp = backend.xp
+    c = cond._data
+    if c.dtype != xp.bool:
+        raise TypeError(f"where: condition must be boolean, got dtype {backend.dtype_name(c)}")
+    tensors = [t for t in (a, b) if isinstance(t, Tensor)]
     for t in (a, b):
         if isinstance(t, Tensor):
             if t._backend is not backend:
                 raise DeviceError(f"where: tensors on different devices: {backend.device} and {t._backend.device}")
+        elif not isinstance(t, _SCALAR_TYPES):
+            raise TypeError(f"where: unsupported operand type {type(t).__name__}; wrap arrays with tt.tensor()")
+    # Dtypes: PyTorch's promotion between the two values (numbers never change a tensor's).
+    if len(tensors) == 2 and tensors[0]._data.dtype != tensors[1]._data.dtype:
+        from typedtorch._dtypes import promote
+
+        target = promote(backend.dtype_name(tensors[0]._data), backend.dtype_name(tensors[1]._data))
+        a, b = cast(a, target), cast(b, target)  # type: ignore[arg-type]
+    elif len(tensors) == 1:
+        t = tensors[0]
+        other = b if t is a else a
+        if isinstance(other, float) and not backend.is_floating(t._data.dtype):
+            t2 = cast(t, "float32")
+            a, b = (t2, b) if t is a else (a, t2)
+    parts: list[Any] = []
+    for t in (a, b):
+        if isinstance(t, Tensor):
             parts.append(t._data)
-        elif isinstance(t, _SCALAR_TYPES):
-            parts.append(_number(t))
         else:
-            raise TypeError(f"where: unsupported operand type {type(t).__name__}")
-    xp = backend.xp
-    c = cond._data
-    if c.dtype != xp.bool:
-        raise TypeError(f"where: condition must be boolean, got dtype {c.dtype}")
+            ref = tensors[0]._data if tensors else None
+            # array-api-strict refuses two Python scalars; give it 0-d arrays of one dtype.
+            dtype = ref.dtype if ref is not None else backend.dtype("float32" if isinstance(t, float) else "int64")
+            parts.append(xp.asarray(_number(t), dtype=dtype, device=backend.native_device))
+    shapes = [tuple(c.shape), _sh(parts[0]), _sh(parts[1])]
+    verdict = _oprules.broadcast_all("where", shapes, _oprules.RUNTIME)
+    if isinstance(verdict, _oprules.Bad):
+        raise ShapeError(verdict.message)
     try:
         out = xp.where(c, parts[0], parts[1])
     except ValueError as e:
-        raise ShapeError(
-            f"where: shapes {_shape(c)}, {_shape(parts[0])} and {_shape(parts[1])} do not broadcast"
-        ) from e
+        raise ShapeError(f"where: shapes {shapes[0]}, {shapes[1]} and {shapes[2]} do not broadcast") from e
     needs = (False, isinstance(a, Tensor) and a.requires_grad, isinstance(b, Tensor) and b.requires_grad)
     if (needs[1] or needs[2]) and grad_mode.enabled:
         fn = Where()
@@ -153,8 +312,13 @@ def where(cond: Tensor[*tuple[Any, ...]], a: Operand, b: Operand) -> Tensor[*tup
     return make(out, backend, None)
 
 
+# -------------------------------------------------------------------- one input
+
+
 class Neg(UnaryOp):
     __slots__ = ()
+    name = "neg"
+    saves_inputs = False
 
     def forward(self, x: Array) -> Array:
         return -x
@@ -167,6 +331,7 @@ class Pow(UnaryOp):
     """``x ** p`` for a Python number ``p``."""
 
     __slots__ = ("p", "x")
+    name = "pow"
 
     def __init__(self, p: float) -> None:
         self.p = p
@@ -177,13 +342,44 @@ class Pow(UnaryOp):
 
     def backward(self, g: Array) -> tuple[Array | None, ...]:
         p = self.p
+        if p == 0:
+            return (self.xp.zeros_like(g),)  # d/dx x**0 is 0 everywhere (PyTorch), not 0 * x**-1
+        if p == 1:
+            return (g,)
         if p == 2:
             return (g * (2 * self.x),)
         return (g * (p * self.x ** (p - 1)),)
 
 
+class RPow(UnaryOp):
+    """``c ** x`` for a Python number ``c``."""
+
+    __slots__ = ("c", "out")
+    name = "pow"
+    saves_inputs = False
+    saves_output = True
+
+    def __init__(self, c: float) -> None:
+        self.c = c
+
+    def forward(self, x: Array) -> Array:
+        self.out = self.c**x
+        return self.out
+
+    def backward(self, g: Array) -> tuple[Array | None, ...]:
+        import math
+
+        if self.c == 0:
+            return (self.xp.zeros_like(g),)
+        log_c = math.log(self.c) if self.c > 0 else math.nan  # a negative base has no real log
+        return (g * self.out * log_c,)
+
+
 class Exp(UnaryOp):
     __slots__ = ("out",)
+    name = "exp"
+    saves_inputs = False
+    saves_output = True
 
     def forward(self, x: Array) -> Array:
         self.out = self.xp.exp(x)
@@ -195,6 +391,7 @@ class Exp(UnaryOp):
 
 class Log(UnaryOp):
     __slots__ = ("x",)
+    name = "log"
 
     def forward(self, x: Array) -> Array:
         self.x = x
@@ -204,8 +401,88 @@ class Log(UnaryOp):
         return (g / self.x,)
 
 
+class Log1p(UnaryOp):
+    __slots__ = ("x",)
+    name = "log1p"
+
+    def forward(self, x: Array) -> Array:
+        self.x = x
+        return self.xp.log1p(x)
+
+    def backward(self, g: Array) -> tuple[Array | None, ...]:
+        return (g / (1.0 + self.x),)
+
+
+class Sqrt(UnaryOp):
+    __slots__ = ("out",)
+    name = "sqrt"
+    saves_inputs = False
+    saves_output = True
+
+    def forward(self, x: Array) -> Array:
+        self.out = self.xp.sqrt(x)
+        return self.out
+
+    def backward(self, g: Array) -> tuple[Array | None, ...]:
+        return (g / (2.0 * self.out),)
+
+
+class Rsqrt(UnaryOp):
+    __slots__ = ("out",)
+    name = "rsqrt"
+    saves_inputs = False
+    saves_output = True
+
+    def forward(self, x: Array) -> Array:
+        self.out = 1.0 / self.xp.sqrt(x)
+        return self.out
+
+    def backward(self, g: Array) -> tuple[Array | None, ...]:
+        out = self.out
+        return (g * (-0.5) * out * out * out,)
+
+
+class Abs(UnaryOp):
+    __slots__ = ("x",)
+    name = "abs"
+
+    def forward(self, x: Array) -> Array:
+        self.x = x
+        return self.xp.abs(x)
+
+    def backward(self, g: Array) -> tuple[Array | None, ...]:
+        return (g * self.xp.sign(self.x),)  # 0 at 0, as PyTorch
+
+
+class Sin(UnaryOp):
+    __slots__ = ("x",)
+    name = "sin"
+
+    def forward(self, x: Array) -> Array:
+        self.x = x
+        return self.xp.sin(x)
+
+    def backward(self, g: Array) -> tuple[Array | None, ...]:
+        return (g * self.xp.cos(self.x),)
+
+
+class Cos(UnaryOp):
+    __slots__ = ("x",)
+    name = "cos"
+
+    def forward(self, x: Array) -> Array:
+        self.x = x
+        return self.xp.cos(x)
+
+    def backward(self, g: Array) -> tuple[Array | None, ...]:
+        return (-g * self.xp.sin(self.x),)
+
+
 class Tanh(UnaryOp):
     __slots__ = ("out",)
+    name = "tanh"
+    saves_inputs = False
+    saves_output = True
 
     def forward(self, x: Array) -> Array:
         self.out = self.xp.tanh(x)
@@ -218,10 +495,17 @@ class Tanh(UnaryOp):
 
 class Sigmoid(UnaryOp):
     __slots__ = ("out",)
+    name = "sigmoid"
+    saves_inputs = False
+    saves_output = True
 
     def forward(self, x: Array) -> Array:
-        # Through tanh: no overflow in exp for large |x|, one transcendental call.
-        self.out = 0.5 * self.xp.tanh(0.5 * x) + 0.5
+        # exp(-|x|) never overflows, and each side keeps its tail exactly: sigmoid(-20)
+        # is 2.06e-9, not the 0.0 that 0.5 * tanh(0.5 x) + 0.5 rounds it to.
+        xp = self.xp
+        e = xp.exp(-xp.abs(x))
+        inv = 1.0 / (1.0 + e)
+        self.out = xp.where(x >= 0, inv, e * inv)
         return self.out
 
     def backward(self, g: Array) -> tuple[Array | None, ...]:
@@ -231,9 +515,12 @@ class Sigmoid(UnaryOp):
 
 class ReLU(UnaryOp):
     __slots__ = ("out",)
+    name = "relu"
+    saves_inputs = False
+    saves_output = True
 
     def forward(self, x: Array) -> Array:
-        self.out = self.xp.maximum(x, 0.0)
+        self.out = self.xp.maximum(x, 0.0) if self.xp.isdtype(x.dtype, "real floating") else self.xp.maximum(x, 0)
         return self.out
 
     def backward(self, g: Array) -> tuple[Array | None, ...]:
@@ -243,8 +530,39 @@ class ReLU(UnaryOp):
         return (g * xp.astype(self.out > 0, g.dtype),)
 
 
+class Clamp(UnaryOp):
+    """``clamp(x, min, max)`` with numbers; the gradient passes where ``min <= x <= max``."""
+
+    __slots__ = ("lo", "hi", "x")
+    name = "clamp"
+
+    def __init__(self, lo: float | None, hi: float | None) -> None:
+        self.lo, self.hi = lo, hi
+
+    def forward(self, x: Array) -> Array:
+        self.x = x
+        xp = self.xp
+        out = x
+        if self.lo is not None:
+            out = xp.maximum(out, xp.asarray(self.lo, dtype=x.dtype, device=x.device))
+        if self.hi is not None:
+            out = xp.minimum(out, xp.asarray(self.hi, dtype=x.dtype, device=x.device))
+        return out
+
+    def backward(self, g: Array) -> tuple[Array | None, ...]:
+        xp, x = self.xp, self.x
+        keep = xp.ones_like(x, dtype=xp.bool)
+        if self.lo is not None:
+            keep = keep & (x >= self.lo)
+        if self.hi is not None:
+            keep = keep & (x <= self.hi)
+        return (g * xp.astype(keep, g.dtype),)
+
+
 class AsType(UnaryOp):
     __slots__ = ("dtype", "src")
+    name = "to"
+    saves_inputs = False
 
     def __init__(self, dtype: Any) -> None:
         self.dtype = dtype
@@ -255,3 +573,36 @@ class AsType(UnaryOp):
 
     def backward(self, g: Array) -> tuple[Array | None, ...]:
         return (self.xp.astype(g, self.src),)
+
+
+class Elementwise(UnaryOp):
+    """A non-differentiable elementwise function (``sign``, ``floor``, ``isnan`` ...)."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def forward(self, x: Array) -> Array:
+        return getattr(self.xp, self.name)(x)
+
+
+def clamp(x: AnyTensor, lo: Operand | None, hi: Operand | None) -> AnyTensor:
+    """``x`` limited to ``[lo, hi]``; either bound may be a number, a tensor or None."""
+    if not isinstance(x, Tensor):
+        check_tensor(x, "clamp")
+    if lo is None and hi is None:
+        raise ValueError("clamp: at least one of min and max must be given")
+    if isinstance(lo, Tensor) or isinstance(hi, Tensor):
+        from ._apply import apply2
+
+        out = x
+        if lo is not None:
+            out = apply2(Maximum(), out, lo)
+        if hi is not None:
+            out = apply2(Minimum(), out, hi)
+        return out
+    for v in (lo, hi):
+        if v is not None and not isinstance(v, _SCALAR_TYPES):
+            raise TypeError(f"clamp: min and max must be numbers or tensors, got {type(v).__name__}")
+    return apply1(Clamp(lo, hi), x)  # type: ignore[arg-type]

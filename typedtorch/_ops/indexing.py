@@ -1,4 +1,11 @@
-"""Indexing: basic slicing and integer gathers."""
+"""Indexing: basic slicing, integer gathers along one dim, boolean masks, ``x[key] = v``,
+and ``one_hot``.
+
+``x[key]`` accepts what PyTorch users write: ints, slices, ``None``, ``...``, and one
+integer index (a list, an int tensor or a numpy array) or a boolean mask. A gather
+accumulates the gradient of repeated indices (``x[[0, 0]]`` sends row 0 a gradient of
+2); the array API has no scatter-add, so it goes through a one-hot product.
+"""
 
 from __future__ import annotations
 
@@ -6,50 +13,95 @@ import math
 from typing import Any
 
 from typedtorch._backend import Array
+from typedtorch._engine import Function, unbroadcast
 
 from ._apply import UnaryOp
 
 
 class GetItem(UnaryOp):
-    """Basic indexing (ints and slices); backward writes into zeros."""
+    """Basic indexing (ints, slices, None, ...); a view; backward writes into zeros."""
 
-    __slots__ = ("key", "shape", "dtype", "device")
+    __slots__ = ("key", "shape", "device")
+    name = "index"
+    saves_inputs = False
+    view = True
 
     def __init__(self, key: Any) -> None:
         self.key = key
 
     def forward(self, x: Array) -> Array:
-        self.shape, self.dtype, self.device = x.shape, x.dtype, x.device
-        return x[self.key]
+        self.shape, self.device = x.shape, x.device
+        try:
+            return x[self.key]
+        except IndexError as e:
+            raise IndexError(f"index: {e} (tensor of shape {tuple(x.shape)})") from None
 
     def backward(self, g: Array) -> tuple[Array | None, ...]:
-        out = self.xp.zeros(self.shape, dtype=self.dtype, device=self.device)
+        out = self.xp.zeros(self.shape, dtype=g.dtype, device=self.device)
         out[self.key] = g
         return (out,)
 
 
 class Take(UnaryOp):
-    """Rows picked by an integer index tensor: ``x[idx]`` along the first dim."""
+    """``x`` gathered along dim ``axis`` by an integer index array of any shape."""
 
-    __slots__ = ("idx", "n", "device")
+    __slots__ = ("idx", "axis", "n", "lead", "trail", "device")
+    name = "index"
+    saves_inputs = False
 
-    def __init__(self, idx: Array) -> None:
-        self.idx = idx
+    def __init__(self, idx: Array, axis: int) -> None:
+        self.idx, self.axis = idx, axis
 
     def forward(self, x: Array) -> Array:
-        self.n, self.device = x.shape[0], x.device
-        return self.xp.take(x, self.idx, axis=0)
+        xp, ax = self.xp, self.axis
+        n = x.shape[ax]
+        self.n, self.device = n, x.device
+        self.lead, self.trail = tuple(x.shape[:ax]), tuple(x.shape[ax + 1 :])
+        idx = self.idx
+        if math.prod(idx.shape):
+            lo, hi = int(xp.min(idx)), int(xp.max(idx))
+            if lo < -n or hi >= n:
+                bad = lo if lo < -n else hi
+                raise IndexError(
+                    f"index: index {bad} is out of range for dim {ax} of size {n} (tensor of shape {tuple(x.shape)})"
+                )
+        flat = xp.reshape(idx, (-1,))
+        flat = xp.where(flat < 0, flat + n, flat)
+        self.idx = flat
+        out = xp.take(x, flat, axis=ax)
+        return xp.reshape(out, (*self.lead, *idx.shape, *self.trail))
 
     def backward(self, g: Array) -> tuple[Array | None, ...]:
-        # The array API has no scatter-add, so repeated rows are summed through a
-        # one-hot matmul; x[idx] with idx of K rows costs one (n, K) @ (K, rest).
-        xp = self.xp
-        # Negative indices count from the end (the forward take has range-checked them).
-        idx = xp.where(self.idx < 0, self.idx + self.n, self.idx)
+        # Repeated indices add up: a (n, K) one-hot @ (K, rest), along the gathered dim.
+        xp, n = self.xp, self.n
+        k = self.idx.shape[0]
+        lead, trail = self.lead, self.trail
+        gk = xp.reshape(g, (math.prod(lead), k, math.prod(trail)))
         onehot = xp.astype(
-            xp.reshape(xp.arange(self.n, device=self.device), (self.n, 1)) == xp.reshape(idx, (1, -1)),
-            g.dtype,
+            xp.reshape(xp.arange(n, device=self.device), (n, 1)) == xp.reshape(self.idx, (1, k)), g.dtype
         )
-        rest = g.shape[1:]
-        flat = xp.reshape(g, (g.shape[0], math.prod(rest)))
-        return (xp.reshape(onehot @ flat, (self.n, *rest)),)
+        return (xp.reshape(onehot @ gk, (*lead, n, *trail)),)
+
+
+class SetItem(Function):
+    """``x[key] = value`` computed out of place (the recorded form of an assignment)."""
+
+    __slots__ = ("xp", "key", "vshape")
+    saves_inputs = False
+
+    def forward(self, x: Array, value: Array) -> Array:
+        xp = self.xp
+        out = xp.asarray(x, copy=True)
+        self.vshape = tuple(value.shape) if hasattr(value, "shape") else ()
+        out[self.key] = value
+        return out
+
+    def backward(self, g: Array) -> tuple[Array | None, ...]:
+        xp = self.xp
+        gx = gv = None
+        if self.needs[0]:
+            gx = xp.asarray(g, copy=True)
+            gx[self.key] = 0
+        if self.needs[1]:
+            gv = unbroadcast(xp, g[self.key], self.vshape)
+        return (gx, gv)

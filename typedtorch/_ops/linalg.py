@@ -1,34 +1,31 @@
-"""Matrix products: ``@`` in all its forms."""
+"""Matrix products: ``@`` in all its forms (``typedtorch._oprules.matmul`` is its rule)."""
 
 from __future__ import annotations
 
-from typing import Any
-
+from typedtorch import _oprules
 from typedtorch._backend import Array
 from typedtorch._engine import unbroadcast
 from typedtorch._errors import ShapeError
 
-from ._apply import BinaryOp, _shape
+from ._apply import BinaryOp, _sh
 
 
 class MatMul(BinaryOp):
     __slots__ = ("a", "b")
-    name = "matmul"
+    name, symbol = "matmul", "@"
+    promotes = False  # PyTorch refuses mixed dtypes in a matrix product; so do we
+    broadcasts = False  # its own rule, below
 
     def forward(self, a: Array, b: Array) -> Array:
-        if not hasattr(a, "ndim") or not hasattr(b, "ndim") or a.ndim == 0 or b.ndim == 0:
-            raise ShapeError(f"matmul: both operands need at least one dim, got {_shape(a)} @ {_shape(b)}")
+        sa, sb = _sh(a), _sh(b)
+        verdict = _oprules.matmul(sa, sb, _oprules.RUNTIME)
+        if isinstance(verdict, _oprules.Bad):
+            raise ShapeError(verdict.message)
+        if a.dtype != b.dtype:
+            na, nb = (str(v.dtype).rsplit(".", 1)[-1] for v in (a, b))
+            raise TypeError(f"matmul: both operands need one dtype, got {na} @ {nb}; convert one (e.g. .float())")
         self.a, self.b = a, b
         return a @ b
-
-    def shape_message(self, a: Any, b: Any) -> str:
-        if isinstance(a, tuple) and isinstance(b, tuple) and a and b:
-            k_a = a[-1]
-            k_b = b[-2] if len(b) >= 2 else b[-1]
-            if k_a != k_b:
-                return f"matmul: inner dimensions differ: {a} @ {b} ({k_a} != {k_b})"
-            return f"matmul: batch dimensions do not broadcast: {a} @ {b}"
-        return f"matmul: cannot multiply {a} @ {b}"
 
     def backward(self, g: Array) -> tuple[Array | None, ...]:
         xp, a, b = self.xp, self.a, self.b

@@ -1,0 +1,452 @@
+"""The op-level functions behind the ``Tensor`` methods: argument checks, then one op.
+
+Every shape argument is checked by its rule in ``typedtorch._oprules`` (the one the
+mypy plugin reads) before any array is touched, so a bad call raises the same
+``ShapeError`` text mypy reports.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from typedtorch import _oprules
+from typedtorch._backend import host_index, host_random, is_host_array
+from typedtorch._engine import _grad_enabled
+from typedtorch._errors import DeviceError, ShapeError
+from typedtorch._tensor import Tensor, make
+
+from ._apply import _SCALAR_TYPES, AnyTensor, Operand, UnaryOp, apply1, apply2, check_tensor
+from .elementwise import Elementwise, Logical, Where, where
+from .indexing import GetItem, SetItem, Take
+from .inplace import inplace
+from .shape import Expand, Permute, Reshape
+
+R = _oprules.RUNTIME
+
+
+def _raise(verdict: _oprules.Verdict) -> _oprules.Ok:
+    if isinstance(verdict, _oprules.Bad):
+        raise (IndexError if verdict.index_error else ShapeError)(verdict.message)
+    assert isinstance(verdict, _oprules.Ok)
+    return verdict
+
+
+def _ints(op: str, values: Sequence[Any], what: str = "sizes") -> tuple[int, ...]:
+    out = []
+    for v in values:
+        if isinstance(v, Tensor) and v.numel() == 1 and not v.is_floating_point():
+            v = int(v.item())
+        if not isinstance(v, int) or isinstance(v, bool):
+            raise TypeError(f"{op}: {what} must be ints, got {type(v).__name__} in {tuple(values)!r}")
+        out.append(int(v))
+    return tuple(out)
+
+
+def _sizes_arg(op: str, shape: tuple[Any, ...]) -> tuple[int, ...]:
+    if len(shape) == 1 and isinstance(shape[0], tuple | list):
+        shape = tuple(shape[0])
+    return _ints(op, shape)
+
+
+# ------------------------------------------------------------------------ shapes
+
+
+def reshape_op(x: AnyTensor, shape: tuple[Any, ...], op: str) -> AnyTensor:
+    sizes = _sizes_arg(op, shape)
+    if not isinstance(x, Tensor):
+        check_tensor(x, op)
+    _raise(_oprules.reshape(op, tuple(x._data.shape), sizes, R))
+    return apply1(Reshape(sizes, op), x)
+
+
+def flatten_op(x: AnyTensor, start_dim: int, end_dim: int) -> AnyTensor:
+    if not isinstance(x, Tensor):
+        check_tensor(x, "flatten")
+    shape = tuple(x._data.shape)
+    v = _raise(_oprules.flatten(shape, start_dim, end_dim, R))
+    target = tuple(int(d) for d in v.dims)  # type: ignore[call-overload]
+    if target == shape:
+        return x
+    return apply1(Reshape(target, "flatten"), x)
+
+
+def permute_dims_op(x: AnyTensor, dims: Sequence[Any]) -> AnyTensor:
+    dims = _ints("permute", dims, "dims")
+    if not isinstance(x, Tensor):
+        check_tensor(x, "permute")
+    shape = tuple(x._data.shape)
+    _raise(_oprules.permute(shape, dims, R))
+    order = tuple(d % len(shape) for d in dims) if shape else ()
+    if order == tuple(range(len(shape))):
+        return x
+    return apply1(Permute(order), x)
+
+
+def transpose_op(x: AnyTensor, d0: int, d1: int) -> AnyTensor:
+    d0, d1 = _ints("transpose", (d0, d1), "dims")
+    if not isinstance(x, Tensor):
+        check_tensor(x, "transpose")
+    shape = tuple(x._data.shape)
+    _raise(_oprules.transpose(shape, d0, d1, R))
+    rank = len(shape)
+    order = list(range(rank))
+    a, b = d0 % rank, d1 % rank
+    if a == b:
+        return x
+    order[a], order[b] = order[b], order[a]
+    return apply1(Permute(tuple(order)), x)
+
+
+def permute_op(x: AnyTensor, which: str) -> AnyTensor:
+    """``x.T`` (rank 2 only) and ``x.mT`` (the last two dims)."""
+    shape = tuple(x._data.shape)
+    name = ".T" if which == "T" else ".mT"
+    _raise(_oprules.matrix_transpose(name, shape, R, exact_rank=2 if which == "T" else None))
+    rank = len(shape)
+    return apply1(Permute((*range(rank - 2), rank - 1, rank - 2)), x)
+
+
+def unsqueeze_op(x: AnyTensor, dim: int) -> AnyTensor:
+    (dim,) = _ints("unsqueeze", (dim,), "dim")
+    if not isinstance(x, Tensor):
+        check_tensor(x, "unsqueeze")
+    v = _raise(_oprules.unsqueeze(tuple(x._data.shape), dim, R))
+    return apply1(Reshape(tuple(int(d) for d in v.dims), "unsqueeze"), x)  # type: ignore[call-overload]
+
+
+def squeeze_op(x: AnyTensor, dim: int | Sequence[int] | None) -> AnyTensor:
+    if not isinstance(x, Tensor):
+        check_tensor(x, "squeeze")
+    if dim is not None:
+        dim = _ints("squeeze", (dim,) if isinstance(dim, int) else tuple(dim), "dim")
+    v = _raise(_oprules.squeeze(tuple(x._data.shape), dim, R))
+    target = tuple(int(d) for d in v.dims)  # type: ignore[call-overload]
+    if target == tuple(x._data.shape):
+        return x
+    return apply1(Reshape(target, "squeeze"), x)
+
+
+def expand_op(x: AnyTensor, sizes: Sequence[Any]) -> AnyTensor:
+    sizes = _ints("expand", sizes)
+    if not isinstance(x, Tensor):
+        check_tensor(x, "expand")
+    v = _raise(_oprules.expand(tuple(x._data.shape), sizes, R))
+    target = tuple(int(d) for d in v.dims)  # type: ignore[call-overload]
+    if target == tuple(x._data.shape):
+        return x
+    return apply1(Expand(target), x)
+
+
+def _slices(x: AnyTensor, pieces: tuple[tuple[Any, ...], ...], dim: int) -> tuple[AnyTensor, ...]:
+    rank = x.ndim
+    k = dim % rank
+    out = []
+    start = 0
+    for p in pieces:
+        size = int(p[k])
+        key = (*(slice(None),) * k, slice(start, start + size), ...)
+        out.append(apply1(GetItem(key), x))
+        start += size
+    return tuple(out)
+
+
+def split_op(x: AnyTensor, sizes: int | Sequence[int], dim: int) -> tuple[AnyTensor, ...]:
+    if not isinstance(x, Tensor):
+        check_tensor(x, "split")
+    if not isinstance(sizes, int):
+        sizes = _ints("split", tuple(sizes))
+    elif isinstance(sizes, bool):
+        raise TypeError("split: split_size must be an int or a list of ints")
+    out = _oprules.split(tuple(x._data.shape), sizes, dim, R)
+    if isinstance(out, _oprules.Bad):
+        raise ShapeError(out.message)
+    assert out is not None
+    return _slices(x, out, dim)
+
+
+def chunk_op(x: AnyTensor, chunks: int, dim: int) -> tuple[AnyTensor, ...]:
+    if not isinstance(x, Tensor):
+        check_tensor(x, "chunk")
+    out = _oprules.chunk(tuple(x._data.shape), chunks, dim, R)
+    if isinstance(out, _oprules.Bad):
+        raise ShapeError(out.message)
+    assert out is not None
+    return _slices(x, out, dim)
+
+
+def select(x: AnyTensor, dim: int, i: int) -> AnyTensor:
+    rank = x.ndim
+    return apply1(GetItem((*(slice(None),) * (dim % rank), i, ...)), x)
+
+
+# ---------------------------------------------------------------------- indexing
+
+
+def _index_array(x: AnyTensor, k: Any) -> Any:
+    """An integer or boolean index (list, ndarray, tensor) as an array on ``x``'s device."""
+    backend = x._backend
+    if isinstance(k, Tensor):
+        if k._backend is not backend:
+            raise DeviceError(f"index: tensor on {x.device} indexed by a tensor on {k.device}")
+        return k._data
+    return backend.from_host(host_index(k))
+
+
+def _is_advanced(k: Any) -> bool:
+    return isinstance(k, Tensor | list) or is_host_array(k)
+
+
+def getitem(x: AnyTensor, key: Any) -> AnyTensor:
+    if not isinstance(x, Tensor):
+        check_tensor(x, "index")
+    backend = x._backend
+    xp = backend.xp
+    items = list(key) if isinstance(key, tuple) else [key]
+    adv = [i for i, k in enumerate(items) if _is_advanced(k)]
+    if not adv:
+        for k in items:
+            if not (k is None or k is Ellipsis or isinstance(k, int | slice)) or isinstance(k, bool):
+                raise TypeError(f"index: unsupported index {k!r} of type {type(k).__name__}")
+        for k in items:
+            if isinstance(k, slice):
+                for v in (k.start, k.stop, k.step):
+                    if v is not None and not isinstance(v, int):
+                        raise TypeError(f"index: slice bounds must be ints, got {v!r}")
+                if k.step is not None and k.step <= 0:
+                    raise ValueError(f"index: slice step must be positive, got {k.step} (use .flip() to reverse)")
+        shape = tuple(x._data.shape)
+        _raise(_oprules.getitem(shape, [_item(k) for k in items], R))
+        if not any(k is Ellipsis for k in items):
+            # The array API wants every dim indexed or an explicit `...`.
+            items.append(Ellipsis)
+        return apply1(GetItem(tuple(items)), x)
+    if len(adv) > 1:
+        raise TypeError("index: at most one index tensor (or list) per index; index one dim at a time")
+    pos = adv[0]
+    others = [k for i, k in enumerate(items) if i != pos]
+    if any(not (k is Ellipsis or (isinstance(k, slice) and k == slice(None))) for k in others):
+        raise TypeError("index: an index tensor (or list) can only be combined with ':' and '...' in one index")
+    idx = _index_array(x, items[pos])
+    shape = tuple(x._data.shape)
+    width = idx.ndim if idx.dtype == xp.bool else 1  # the dims the index consumes
+    after = sum(1 for k in items[pos + 1 :] if k is not Ellipsis)
+    axis = len(shape) - after - width if Ellipsis in items[:pos] else sum(1 for k in items[:pos] if k is not Ellipsis)
+    if axis < 0 or axis + width > len(shape):
+        raise IndexError(f"index: too many indices for a tensor of shape {shape}")
+    if idx.dtype == xp.bool:
+        mshape = tuple(idx.shape)
+        if shape[axis : axis + len(mshape)] != mshape:
+            raise ShapeError(
+                f"index: a boolean mask of shape {mshape} does not match dims {axis}..{axis + len(mshape) - 1} "
+                f"of a tensor of shape {shape}"
+            )
+        lead, trail = shape[:axis], shape[axis + len(mshape) :]
+        flat = apply1(Reshape((*lead, math.prod(mshape), *trail), "index"), x) if len(mshape) != 1 else x
+        positions = xp.nonzero(xp.reshape(idx, (-1,)))[0]
+        return apply1(Take(xp.astype(positions, xp.int64), axis), flat)
+    if not backend.is_integral(idx.dtype):
+        raise TypeError(f"index: an index tensor must hold integers or booleans, got {backend.dtype_name(idx)}")
+    if not shape:
+        raise IndexError("index: a 0-d tensor has no dim to index")
+    return apply1(Take(idx, axis), x)
+
+
+def _item(k: Any) -> Any:
+    if isinstance(k, slice):
+        return _oprules.Slice(k.start, k.stop, k.step)
+    return k
+
+
+def setitem(x: AnyTensor, key: Any, value: Operand) -> None:
+    if not isinstance(x, Tensor):
+        check_tensor(x, "setitem")
+    backend = x._backend
+    items = list(key) if isinstance(key, tuple) else [key]
+    if any(_is_advanced(k) for k in items):
+        if len(items) != 1:
+            raise TypeError("setitem: an index tensor (or list) assignment takes that index alone: x[idx] = v")
+        idx = _index_array(x, items[0])
+        norm: Any = idx
+    else:
+        norm = tuple([*items, Ellipsis]) if Ellipsis not in items else tuple(items)
+    if isinstance(value, Tensor):
+        if value._backend is not backend:
+            raise DeviceError(f"setitem: value on {value.device} for a tensor on {x.device}")
+        vdata = value._data
+        if backend.dtype_name(vdata) != backend.dtype_name(x._data):
+            vdata = backend.xp.astype(vdata, x._data.dtype)
+    elif isinstance(value, _SCALAR_TYPES):
+        vdata = backend.xp.asarray(value, dtype=x._data.dtype, device=backend.native_device)
+    else:
+        raise TypeError(f"setitem: value must be a tensor or a number, got {type(value).__name__}")
+
+    def compute(old: AnyTensor) -> AnyTensor:
+        fn = SetItem()
+        fn.xp, fn.key = backend.xp, norm
+        try:
+            out = fn.forward(old._data, vdata)
+        except (ValueError, IndexError) as e:
+            raise ShapeError(
+                f"setitem: cannot assign a value of shape {tuple(vdata.shape)} to x[{key!r}] of a tensor of shape {x.shape}: {e}"
+            ) from None
+        vt = value if isinstance(value, Tensor) else None
+        needs = (old.requires_grad, bool(vt is not None and vt.requires_grad))
+        if any(needs) and _grad_enabled.get():
+            from typedtorch._engine import next_seq
+
+            fn.parents, fn.needs = (old, vt), needs
+            fn.seq = next_seq()
+            return make(out, backend, fn)
+        return make(out, backend, None)
+
+    inplace(x, "setitem", compute, value, needs_old_values=False)
+
+
+# ------------------------------------------------------------------- elementwise
+
+
+def compare(op: str, a: AnyTensor, b: object) -> AnyTensor:
+    from .elementwise import Compare
+
+    if not isinstance(b, Tensor | int | float):
+        raise TypeError(f"{op}: unsupported operand type {type(b).__name__}; wrap arrays with tt.tensor()")
+    token = _grad_enabled.set(False)
+    try:
+        return apply2(Compare(op), a, b)
+    finally:
+        _grad_enabled.reset(token)
+
+
+def logical(op: str, a: Operand, b: Operand) -> AnyTensor:
+    token = _grad_enabled.set(False)
+    try:
+        return apply2(Logical(op), a, b)
+    finally:
+        _grad_enabled.reset(token)
+
+
+class _Invert(UnaryOp):
+    __slots__ = ()
+    name = "invert"
+
+    def forward(self, x: Any) -> Any:
+        if self.xp.isdtype(x.dtype, "real floating"):
+            raise TypeError(f"~: needs a boolean or integer tensor, got {str(x.dtype).rsplit('.', 1)[-1]}")
+        return self.xp.logical_not(x) if x.dtype == self.xp.bool else self.xp.bitwise_invert(x)
+
+
+def invert(x: AnyTensor) -> AnyTensor:
+    token = _grad_enabled.set(False)
+    try:
+        return apply1(_Invert(), x)
+    finally:
+        _grad_enabled.reset(token)
+
+
+def nondiff(x: AnyTensor, name: str) -> AnyTensor:
+    token = _grad_enabled.set(False)
+    try:
+        return apply1(Elementwise(name), x)
+    finally:
+        _grad_enabled.reset(token)
+
+
+def masked_fill(x: AnyTensor, mask: AnyTensor, value: Operand) -> AnyTensor:
+    if not isinstance(x, Tensor):
+        check_tensor(x, "masked_fill")
+    if not isinstance(mask, Tensor):
+        check_tensor(mask, "masked_fill", "mask")
+    backend = x._backend
+    if mask._data.dtype != backend.xp.bool:
+        raise TypeError(f"masked_fill: the mask must be boolean, got {backend.dtype_name(mask._data)}")
+    _raise(_oprules.broadcast_to_self("masked_fill", tuple(x._data.shape), tuple(mask._data.shape), R))
+    if isinstance(value, Tensor):
+        if value.ndim != 0:
+            raise ShapeError(f"masked_fill: the value must be a number or a 0-d tensor, got shape {value.shape}")
+        fill: Any = value
+    elif isinstance(value, _SCALAR_TYPES):
+        if isinstance(value, float) and not backend.is_floating(x._data.dtype) and not value.is_integer():
+            raise TypeError(f"masked_fill: cannot fill a {backend.dtype_name(x._data)} tensor with {value!r}")
+        fill = make(backend.xp.asarray(value, dtype=x._data.dtype, device=backend.native_device), backend, None)
+    else:
+        raise TypeError(f"masked_fill: value must be a number or a 0-d tensor, got {type(value).__name__}")
+    return where(mask, fill, x)
+
+
+def gelu(x: AnyTensor, approximate: str) -> AnyTensor:
+    try:
+        from . import activation  # type: ignore[attr-defined]
+    except ImportError:  # pragma: no cover - arrives with the attention layers
+        raise NotImplementedError("gelu: not available yet") from None
+    return activation.gelu(x, approximate)  # type: ignore[no-any-return]
+
+
+# ---------------------------------------------------------------------- in place
+
+
+def iop(t: AnyTensor, op: str, cls: Any, other: Any) -> AnyTensor:
+    if not isinstance(other, Tensor | int | float):
+        raise TypeError(f"{op}: unsupported operand type {type(other).__name__}; wrap arrays with tt.tensor()")
+    if isinstance(other, Tensor):
+        _raise(_oprules.broadcast_to_self(op, tuple(t._data.shape), tuple(other._data.shape), R, what="operand"))
+    needs_old = cls.__name__ in ("Mul", "Div")
+    return inplace(t, op, lambda x: apply2(cls(), x, other), other, needs_old_values=needs_old)
+
+
+def copy_(t: AnyTensor, src: AnyTensor) -> AnyTensor:
+    if not isinstance(src, Tensor):
+        check_tensor(src, "copy_", "src")
+    if not isinstance(t, Tensor):
+        check_tensor(t, "copy_")
+    _raise(_oprules.broadcast_to_self("copy_", tuple(t._data.shape), tuple(src._data.shape), R, what="source"))
+    moved = src.to(t.device) if src._backend is not t._backend else src
+
+    def compute(x: AnyTensor) -> AnyTensor:
+        # The source broadcast to the tensor's shape, in its dtype; the old values are dropped.
+        out = moved.astype(x.dtype)
+        if tuple(out.shape) != tuple(x.shape):
+            out = out.expand(*x.shape)
+        return out
+
+    return inplace(t, "copy_", compute, src, needs_old_values=False)
+
+
+def fill(t: AnyTensor, value: Any, op: str) -> AnyTensor:
+    from .inplace import fill as _fill
+
+    if not isinstance(value, Tensor | int | float):
+        raise TypeError(f"{op}: the value must be a number or a 0-d tensor, got {type(value).__name__}")
+    return _fill(t, value, op)
+
+
+def random_fill(t: AnyTensor, op: str, a: float, b: float) -> AnyTensor:
+    backend = t._backend
+    if not backend.is_floating(t._data.dtype):
+        raise TypeError(f"{op}: needs a floating-point tensor, got {backend.dtype_name(t._data)}")
+    shape = tuple(t._data.shape)
+    if op == "uniform_":
+        draws = host_random("uniform", shape, None) * (b - a) + a
+    else:
+        draws = host_random("normal", shape, None) * b + a
+    values = backend.xp.astype(backend.from_host(draws.astype("float32", copy=False)), t._data.dtype)
+    return inplace(t, op, lambda x: make(values, backend, None), None, needs_old_values=False)
+
+
+# --------------------------------------------------------------------- the rest
+
+
+class Clone(UnaryOp):
+    __slots__ = ()
+    name = "clone"
+    saves_inputs = False
+
+    def forward(self, x: Any) -> Any:
+        return self.xp.asarray(x, copy=True)
+
+    def backward(self, g: Any) -> tuple[Any, ...]:
+        return (g,)
+
+
+__all__ = ["Where"]

@@ -1,0 +1,125 @@
+"""In-place ops: ``add_``, ``mul_``, ``zero_``, ``copy_``, ``x += y``, ``x[key] = v``, ...
+
+They modify the tensor itself (its memory, so views see the change) and bump its
+version counter, so an op that saved the old values refuses to backpropagate through
+them (``typedtorch._engine``) instead of using the new ones.
+
+Rules, as in PyTorch:
+
+- On a leaf that requires grad (a parameter), in-place ops are allowed inside
+  ``tt.no_grad()`` (the manual SGD step ``p -= lr * p.grad``) and an error outside.
+- Elsewhere with grad mode on, the change is recorded: the tensor takes the op's node
+  and its previous state moves to a hidden tensor the node points to. typedtorch
+  records only what it can record exactly: a tensor that other recorded ops already
+  used cannot then be changed in place (their gradients would flow through the new
+  node); that is an error naming the op, never a wrong gradient.
+- The result must keep the tensor's shape and be castable to its dtype (a float
+  result into an integer tensor is refused).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from typedtorch import _dtypes
+from typedtorch._engine import _grad_enabled, grad_mode
+from typedtorch._errors import ShapeError
+from typedtorch._tensor import Tensor, make
+
+from ._apply import AnyTensor, check_tensor
+
+LEAF_MESSAGE = (
+    "{op}: in-place change of a leaf tensor that requires grad (a parameter) outside tt.no_grad(); "
+    "do the update inside `with tt.no_grad():` (the manual SGD step), or use the out-of-place form"
+)
+
+
+def inplace(
+    t: AnyTensor,
+    op: str,
+    compute: Callable[[AnyTensor], AnyTensor],
+    other: object = None,
+    needs_old_values: bool = True,
+) -> AnyTensor:
+    """Run ``compute`` (an out-of-place version of the op) and write its result into ``t``.
+
+    ``needs_old_values``: whether the op's backward reads ``t``'s values (``mul_``
+    does, ``add_`` does not), in which case a recorded change keeps a copy of them.
+    """
+    if not isinstance(t, Tensor):
+        check_tensor(t, op)
+    recording = grad_mode.enabled and (t.requires_grad or (isinstance(other, Tensor) and other.requires_grad))
+    if recording and t.requires_grad and t._node is None:
+        raise RuntimeError(LEAF_MESSAGE.format(op=op))
+    if not recording:
+        token = _grad_enabled.set(False)
+        try:
+            result = compute(t)
+        finally:
+            _grad_enabled.reset(token)
+        _write(t, result, op)
+        t._version[0] += 1
+        return t
+    if t._uses:
+        raise RuntimeError(
+            f"{op}: in-place change of a tensor that other recorded ops have already used "
+            f"(shape {t.shape}); their gradients would no longer be exact: use the out-of-place form "
+            f"(y = y + ... instead of y += ...)"
+        )
+    backend = t._backend
+    data = backend.xp.asarray(t._data, copy=True) if needs_old_values else t._data
+    old = make(data, backend, t._node)
+    old.requires_grad = t.requires_grad
+    result = compute(old)
+    _write(t, result, op)
+    t._version[0] += 1
+    # The op that made `t` kept its output, now overwritten: give its holder a version it
+    # did not record, so it refuses to backpropagate if it needed those values.
+    old._version = [t._version[0]]
+    node = result._node
+    t._node = node
+    t.requires_grad = result.requires_grad
+    if node is not None:
+        node.out_version = t._version[0]
+    return t
+
+
+def _write(t: AnyTensor, result: AnyTensor, op: str) -> None:
+    """``result``'s values into ``t``'s memory, with a clear error for what cannot go there."""
+    backend = t._backend
+    if tuple(result.shape) != tuple(t.shape):
+        raise ShapeError(
+            f"{op}: the result has shape {tuple(result.shape)} but the tensor has shape {tuple(t.shape)}; "
+            "an in-place op cannot change a tensor's shape"
+        )
+    src_name, dst_name = backend.dtype_name(result._data), backend.dtype_name(t._data)
+    if src_name != dst_name and _dtypes.promote(src_name, dst_name) != dst_name:
+        raise TypeError(f"{op}: the result is {src_name}, which cannot be written into a {dst_name} tensor in place")
+    if not backend.is_writeable(t._data):
+        raise RuntimeError(
+            f"{op}: this tensor is a read-only view (from expand() or a broadcast); clone() it before changing it in place"
+        )
+    src = result._data if src_name == dst_name else backend.xp.astype(result._data, t._data.dtype)
+    if t._data.ndim == 0:
+        t._data[...] = src
+    else:
+        t._data[...] = src
+
+
+def fill(t: AnyTensor, value: Any, op: str) -> AnyTensor:
+    """``t.fill_(v)`` / ``t.zero_()``: every element set (never recorded through ``t``'s old values)."""
+    backend = t._backend
+
+    def compute(x: AnyTensor) -> AnyTensor:
+        xp = backend.xp
+        if isinstance(value, Tensor):
+            if value.ndim != 0:
+                raise ShapeError(f"{op}: the fill value must be a number or a 0-d tensor, got shape {value.shape}")
+            from ._apply import apply2
+            from .elementwise import Add, Mul
+
+            return apply2(Add(), apply2(Mul(), x, 0), value)
+        return make(xp.full(x._data.shape, value, dtype=x._data.dtype, device=x._data.device), backend, None)
+
+    return inplace(t, op, compute, value, needs_old_values=False)
