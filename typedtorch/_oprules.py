@@ -78,8 +78,13 @@ def _dim_range(op: str, dim: int, rank: int, dims: Sequence[Dim], ops: DimOps, e
 # --------------------------------------------------------------------- broadcasting
 
 
+def _rigid(d: Dim, ops: DimOps) -> bool:
+    """A size known exactly, literally or symbolically (a type variable): not ``Any``."""
+    return is_size(d) or (d is not UNKNOWN and ops.conflict(d, -(2**62)))
+
+
 def _merge(x: Dim, y: Dim, ops: DimOps) -> Dim:
-    """One dim for two that broadcast: the one that is not 1, the certain one, or unknown."""
+    """One dim for two that broadcast: the one that is not 1, else the certain one."""
     if _one(x):
         return y
     if _one(y):
@@ -88,11 +93,7 @@ def _merge(x: Dim, y: Dim, ops: DimOps) -> Dim:
         return x
     if is_size(y):
         return y
-    return x if not _opaque_unknown(x) else y
-
-
-def _opaque_unknown(d: Dim) -> bool:
-    return d is UNKNOWN
+    return x if _rigid(x, ops) or not _rigid(y, ops) else y
 
 
 def broadcast(name: str, sym: str, a: Sequence[Dim], b: Sequence[Dim], ops: DimOps) -> Verdict:

@@ -352,7 +352,7 @@ class Tensor(Generic[*S]):
         self.requires_grad = requires_grad
         return self
 
-    def backward(self: Tensor[()], gradient: Tensor[()] | None = None, retain_graph: _bool = False) -> None:
+    def backward(self: Tensor[()], retain_graph: _bool = False) -> None:
         """Accumulate d(self)/d(leaf) into ``.grad`` of every leaf that requires grad.
 
         Only a ``Scalar`` has a gradient to start from: mypy rejects ``backward()`` on
@@ -361,8 +361,6 @@ class Tensor(Generic[*S]):
         """
         if self._data.ndim != 0:
             raise ShapeError(f"backward() needs a scalar (shape ()), got shape {tuple(self._data.shape)}")
-        if gradient is not None:
-            raise NotImplementedError("backward(gradient=...): only a scalar loss is supported; call loss.backward()")
         if not self.requires_grad:
             raise RuntimeError("backward() on a tensor that does not require grad and has no graph")
         if self._node is FREED:
@@ -641,7 +639,9 @@ class Tensor(Generic[*S]):
         """Elementwise maximum; at ties each side gets half the gradient."""
         if not isinstance(other, Tensor):
             if not isinstance(other, _int | _float):
-                raise TypeError(f"maximum: unsupported operand type {type(other).__name__}; wrap arrays with tt.tensor()")
+                raise TypeError(
+                    f"maximum: unsupported operand type {type(other).__name__}; wrap arrays with tt.tensor()"
+                )
             return _ops.clamp(self, other, None)
         return _ops.apply2(_ops.Maximum(), self, other)
 
@@ -649,7 +649,9 @@ class Tensor(Generic[*S]):
         """Elementwise minimum; at ties each side gets half the gradient."""
         if not isinstance(other, Tensor):
             if not isinstance(other, _int | _float):
-                raise TypeError(f"minimum: unsupported operand type {type(other).__name__}; wrap arrays with tt.tensor()")
+                raise TypeError(
+                    f"minimum: unsupported operand type {type(other).__name__}; wrap arrays with tt.tensor()"
+                )
             return _ops.clamp(self, None, other)
         return _ops.apply2(_ops.Minimum(), self, other)
 

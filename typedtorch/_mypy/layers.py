@@ -119,9 +119,16 @@ class CallClash:
 
 def check_call(name: str, sig: CallableType, arg_types: Sequence[Sequence[Type]]) -> CallClash | None:
     """The first certain shape mismatch between ``sig``'s tensor parameters and the arguments."""
+    return solve_call(name, sig, arg_types)[0]
+
+
+def solve_call(
+    name: str, sig: CallableType, arg_types: Sequence[Sequence[Type]]
+) -> tuple[CallClash | None, Unifier | None]:
+    """:func:`check_call`, and the bindings it made (to type the result when mypy cannot)."""
     tensor_formals = [(i, s) for i, t in enumerate(sig.arg_types) if (s := tensor_shape(t)) is not None]
     if not tensor_formals:
-        return None
+        return None, None
     u = Unifier(sig.variables)
     single = len(tensor_formals) == 1
     for i, pattern in tensor_formals:
@@ -135,8 +142,8 @@ def check_call(name: str, sig: CallableType, arg_types: Sequence[Sequence[Type]]
         clash = u.match(pattern, actual, source)
         if clash is not None:
             what = "input" if single else source
-            return CallClash(_describe(name, what, clash), clash.via is not None)
-    return None
+            return CallClash(_describe(name, what, clash), clash.via is not None), u
+    return None, u
 
 
 def _describe(name: str, what: str, clash: Clash) -> str:
@@ -295,7 +302,7 @@ class Chain:
                 return verdict.message
             if verdict is None:
                 return None
-            return Shape(verdict.dims)
+            return Shape(tuple(d if isinstance(d, int | Type) else ANY for d in verdict.dims))
         assert step.sig is not None
         sig = freshen_function_type_vars(step.sig)
         pattern = _single_tensor_param(sig)

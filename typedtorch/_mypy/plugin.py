@@ -46,19 +46,32 @@ from mypy.nodes import (
     ArgKind,
     CallExpr,
     Context,
+    EllipsisExpr,
     Expression,
     IntExpr,
     ListExpr,
     MemberExpr,
+    MypyFile,
+    NameExpr,
+    OpExpr,
     RefExpr,
+    SliceExpr,
     StarExpr,
+    StrExpr,
     TupleExpr,
     TypeInfo,
     UnaryExpr,
     Var,
 )
 from mypy.options import Options
-from mypy.plugin import CheckerPluginInterface, FunctionSigContext, MethodSigContext, Plugin
+from mypy.plugin import (
+    AttributeContext,
+    CheckerPluginInterface,
+    FunctionSigContext,
+    MethodContext,
+    MethodSigContext,
+    Plugin,
+)
 from mypy.types import (
     AnyType,
     CallableType,
@@ -72,15 +85,21 @@ from mypy.types import (
     TypeVarId,
     TypeVarType,
     UnionType,
+    UnpackType,
     get_proper_type,
     has_type_vars,
 )
 from mypy.typevars import fill_typevars_with_any
 
+from typedtorch import _oprules as rules
+from typedtorch._rules import UNKNOWN as UNKNOWN_DIM
+
 from . import layers, ops
-from .shapes import TENSOR, Builder, Shape, literal_int, show_shape, show_type, tensor_shape
+from .constants import known_int
+from .shapes import TENSOR, Builder, Dim, Shape, literal_int, show_shape, show_type, tensor_shape
 
 MODULE: Final = "typedtorch.nn._module.Module"
+DIM: Final = "typedtorch._dims.Dim"
 SEQUENTIAL: Final = "typedtorch.nn._compose.Sequential"
 
 # One code, "shape", filed under the code mypy itself would have used.
@@ -94,7 +113,6 @@ _FACTORIES: Final = frozenset(
     f"typedtorch._factories.{n}" for n in ("zeros", "ones", "randn", "rand", "full", "arange")
 )
 _LOSSES: Final = frozenset(f"typedtorch.nn._losses.{n}" for n in ("mse_loss", "cross_entropy", "binary_cross_entropy"))
-_ELEMENTWISE: Final = frozenset(ops.OPERATORS)
 
 
 @dataclass(frozen=True)
@@ -109,6 +127,7 @@ class Decision:
     # After an error, the parameter types to accept: the operand types the plugin saw
     # (so that mypy infers them as before), or Any.
     accept: tuple[Type, ...] | None = None
+    loosen: bool = False  # no error, but accept `accept` for the tensor parameters (a call the plugin solved)
 
 
 @dataclass
@@ -131,14 +150,11 @@ class TypedTorchPlugin(Plugin):
 
     def get_function_signature_hook(self, fullname: str) -> Callable[[FunctionSigContext], FunctionLike] | None:
         if fullname.startswith("typedtorch."):
-            if fullname == "typedtorch._functional.flatten":
-                return self._hook(self._flatten)
-            if fullname == "typedtorch._functional.reshape":
-                return self._hook(self._reshape)
-            if fullname == "typedtorch._functional.cat":
-                return self._hook(self._cat)
-            if fullname == "typedtorch._functional.stack":
-                return self._hook(self._stack)
+            mod, _, name = fullname.rpartition(".")
+            if mod == "typedtorch._functional":
+                handler = _FUNCTIONS.get(name)
+                if handler is not None:
+                    return self._hook(lambda ctx: handler(self, ctx))
             if fullname in _FACTORIES:
                 return self._per_item(self._literal_sizes)
             if fullname in _LOSSES:
@@ -152,20 +168,25 @@ class TypedTorchPlugin(Plugin):
 
     def get_method_signature_hook(self, fullname: str) -> Callable[[MethodSigContext], FunctionLike] | None:
         cls, _, name = fullname.rpartition(".")
-        if name == "__matmul__" or name in _ELEMENTWISE or name in ("flatten", "reshape"):
+        handler = _METHODS.get(name)
+        if handler is not None:
             info = self._class(cls)
             if info is not None and info.has_base(TENSOR):
-                if name == "__matmul__":
-                    return self._hook(self._matmul)
-                if name == "flatten":
-                    return self._hook(self._flatten)
-                if name == "reshape":
-                    return self._hook(self._reshape)
-                return self._hook(lambda ctx: self._elementwise(name, ctx))
+                return self._hook(lambda ctx: handler(self, ctx))
         elif name in ("__call__", "__rshift__"):
             info = self._class(cls)
             if info is not None and info.has_base(MODULE):
                 return self._hook(self._layer_call if name == "__call__" else self._rshift)
+        return None
+
+    def get_method_hook(self, fullname: str) -> Callable[[MethodContext], Type] | None:
+        if fullname in _INT_ARITHMETIC:
+            return _int_arithmetic(_INT_ARITHMETIC[fullname])
+        return None
+
+    def get_attribute_hook(self, fullname: str) -> Callable[[AttributeContext], Type] | None:
+        if fullname == TENSOR + ".shape":
+            return self._shape_attribute
         return None
 
     def _class(self, fullname: str) -> TypeInfo | None:
@@ -229,6 +250,10 @@ class TypedTorchPlugin(Plugin):
         b = tensor_shape(other)
         if a is None or b is None:
             return None
+        if not a.fixed or not b.fixed:
+            # A tensor of unknown rank on either side: the result's shape is unknown too
+            # (an overload would guess a rank, and a later false error would follow).
+            return self._unknown(ctx)
         decision = self._verdict(ctx, op(a, b), SHAPE_OPERATOR)
         if decision is not None and decision.error is not None:
             return replace(decision, accept=(other,))
@@ -299,16 +324,362 @@ class TypedTorchPlugin(Plugin):
             return Decision(ret=ret) if ret is not None else None
         return None
 
+    # ------------------------------------------------------ more tensor ops
+    # Each reads its arguments, applies the op's rule from typedtorch._oprules (the
+    # one the run time checks) and returns the result's type or the rule's message.
+
+    def _tensor_result(self, ctx: SigContext, verdict: ops.Verdict) -> Decision | None:
+        """A verdict as a decision; a shape the rule cannot know is a tensor of unknown shape."""
+        if verdict is None:
+            return self._unknown(ctx)
+        return self._verdict(ctx, verdict, SHAPE)
+
+    def _unknown(self, ctx: SigContext) -> Decision | None:
+        """``Tensor[*tuple[Any, ...]]``, for results the plugin cannot compute (gradual inputs)."""
+        info = self._class(TENSOR)
+        if info is None:
+            return None
+        ret = get_proper_type(ctx.default_signature.ret_type)
+        if not (isinstance(ret, Instance) and ret.type.has_base(TENSOR)):
+            return None
+        return Decision(ret=fill_typevars_with_any(info))
+
+    def _self_and_args(self, ctx: SigContext) -> tuple[Shape, list[_Arg]] | None:
+        """The tensor a method is called on (or a function's first argument), and the other arguments."""
+        call = _call(ctx)
+        if call is None:
+            return None
+        x, args = self._subject(ctx, call)
+        return None if x is None else (x, args)
+
+    def _transpose(self, ctx: SigContext) -> Decision | None:
+        got = self._self_and_args(ctx)
+        if got is None:
+            return None
+        x, args = got
+        d0, d1 = _int_arg(ctx.api, args, 0, "dim0", 0), _int_arg(ctx.api, args, 1, "dim1", 1)
+        if d0 is None or d1 is None:
+            return self._unknown(ctx) if not x.fixed else None
+        return self._tensor_result(ctx, ops.fix(rules.transpose(x.dims, d0, d1, ops.MYPY_OPS)))
+
+    def _permute(self, ctx: SigContext) -> Decision | None:
+        got = self._self_and_args(ctx)
+        if got is None:
+            return None
+        x, args = got
+        values = _int_list(ctx.api, [a for a in args if a[2] is None or a[2] == "dims"])
+        if values is None:
+            return None
+        return self._tensor_result(ctx, ops.fix(rules.permute(x.dims, values, ops.MYPY_OPS)))
+
+    def _unsqueeze(self, ctx: SigContext) -> Decision | None:
+        got = self._self_and_args(ctx)
+        if got is None:
+            return None
+        x, args = got
+        d = _int_arg(ctx.api, args, 0, "dim", 0)
+        if d is None:
+            return None
+        return self._tensor_result(ctx, ops.fix(rules.unsqueeze(x.dims, d, ops.MYPY_OPS)))
+
+    def _squeeze(self, ctx: SigContext) -> Decision | None:
+        got = self._self_and_args(ctx)
+        if got is None:
+            return None
+        x, args = got
+        e = _pick(args, 0, "dim")
+        dim: int | list[int] | None = None
+        if e is not None:
+            values = _literal_values(ctx.api, e)
+            if not values or any(not isinstance(v, int) for v in values):
+                return None
+            dim = [int(v) for v in values if isinstance(v, int)] if isinstance(e, TupleExpr) else int(values[0])  # type: ignore[arg-type]
+        return self._tensor_result(ctx, ops.fix(rules.squeeze(x.dims, dim, ops.MYPY_OPS)))
+
+    def _view(self, ctx: SigContext) -> Decision | None:
+        call = _call(ctx)
+        if call is None:
+            return None
+        x, args = self._subject(ctx, call)
+        if x is None or any(name is not None for _, _, name in args):
+            return None
+        sizes = _sizes(ctx.api, [(e, k) for e, k, _ in args])
+        if sizes is None:
+            return self._unknown(ctx)
+        name = ctx.default_signature.name or "reshape"
+        return self._tensor_result(ctx, ops.reshape(x, sizes, name.split(" ")[0]))
+
+    def _expand(self, ctx: SigContext) -> Decision | None:
+        call = _call(ctx)
+        if call is None:
+            return None
+        x, args = self._subject(ctx, call)
+        if x is None:
+            return None
+        sizes = _sizes(ctx.api, [(e, k) for e, k, _ in args])
+        if sizes is None:
+            return self._unknown(ctx)
+        return self._tensor_result(
+            ctx, ops.fix(rules.expand(x.dims, [UNKNOWN_DIM if v is None else v for v in sizes], ops.MYPY_OPS))
+        )
+
+    def _like(self, ctx: SigContext) -> Decision | None:
+        """``view_as``/``expand_as``/``reshape_as``: the other tensor's shape, if the rule allows."""
+        if not isinstance(ctx, MethodSigContext) or not ctx.args or len(ctx.args[0]) != 1:
+            return None
+        x = tensor_shape(ctx.type)
+        other = tensor_shape(_type_of(ctx.api, ctx.args[0][0]))
+        if x is None or other is None or not other.fixed:
+            return None
+        name = ctx.default_signature.name or ""
+        if name.startswith("expand"):
+            return self._tensor_result(ctx, ops.fix(rules.expand(x.dims, other.dims, ops.MYPY_OPS)))
+        return self._tensor_result(ctx, ops.reshape(x, list(other.dims), "view_as"))
+
+    def _masked_fill(self, ctx: SigContext) -> Decision | None:
+        got = self._self_and_args(ctx)
+        if got is None:
+            return None
+        x, args = got
+        e = _pick(args, 0, "mask")
+        mask = tensor_shape(_type_of(ctx.api, e)) if e is not None else None
+        if mask is None or not x.fixed or not mask.fixed:
+            return None
+        return self._tensor_result(
+            ctx, ops.fix(rules.broadcast_to_self("masked_fill", x.dims, mask.dims, ops.MYPY_OPS))
+        )
+
+    def _where(self, ctx: SigContext) -> Decision | None:
+        call = _call(ctx)
+        if call is None:
+            return None
+        args = _args(call)
+        parts = [_pick(args, i, n) for i, n in enumerate(("cond", "a", "b"))]
+        if any(p is None for p in parts):
+            return None
+        shapes: list[tuple[Dim, ...]] = []
+        for e in parts:
+            assert e is not None
+            t = _type_of(ctx.api, e)
+            sh = tensor_shape(t)
+            if sh is None:
+                p = get_proper_type(t)
+                if isinstance(p, Instance) and p.type.fullname in ("builtins.int", "builtins.float", "builtins.bool"):
+                    shapes.append(())
+                    continue
+                return None
+            if not sh.fixed:
+                return self._unknown(ctx)
+            shapes.append(sh.dims)
+        return self._tensor_result(ctx, ops.fix(rules.broadcast_all("where", shapes, ops.MYPY_OPS)))
+
+    def _reduce(self, ctx: SigContext) -> Decision | None:
+        got = self._self_and_args(ctx)
+        if got is None:
+            return None
+        x, args = got
+        name = (ctx.default_signature.name or "sum").split(" ")[0]
+        e = _pick(args, 0, "dim")
+        dim: int | list[int] | None = None
+        if e is not None and not _is_none(e):
+            values = _literal_values(ctx.api, e)
+            if not values or any(not isinstance(v, int) for v in values):
+                return (
+                    self._unknown(ctx)
+                    if isinstance(get_proper_type(ctx.default_signature.ret_type), Instance)
+                    else None
+                )
+            dim = [int(v) for v in values] if isinstance(e, TupleExpr) else int(values[0])  # type: ignore[arg-type]
+        keepdim = _bool_arg(args, 1 if name not in ("var", "std") else 99, "keepdim")
+        if keepdim is None:
+            return None
+        if dim is None and not keepdim:
+            return None  # a Scalar: the overloads say so
+        return self._tensor_result(ctx, ops.fix(rules.reduce(name, x.dims, dim, keepdim, ops.MYPY_OPS)))
+
+    def _max_min(self, ctx: SigContext) -> Decision | None:
+        got = self._self_and_args(ctx)
+        if got is None:
+            return None
+        x, args = got
+        e = _pick(args, 0, "dim")
+        if e is None:
+            return None
+        other = tensor_shape(_type_of(ctx.api, e))
+        name = (ctx.default_signature.name or "max").split(" ")[0]
+        if other is not None:
+            return self._tensor_result(
+                ctx, ops.fix(rules.broadcast(name + "imum", ",", x.dims, other.dims, ops.MYPY_OPS))
+            )
+        values = _literal_values(ctx.api, e)
+        keepdim = _bool_arg(args, 1, "keepdim")
+        if len(values) != 1 or not isinstance(values[0], int) or keepdim is None:
+            return None
+        verdict = ops.fix(rules.reduce(name, x.dims, values[0], keepdim, ops.MYPY_OPS))
+        return self._values_indices(ctx, verdict)
+
+    def _values_indices(self, ctx: SigContext, verdict: ops.Verdict) -> Decision | None:
+        if isinstance(verdict, ops.Bad):
+            return Decision(error=verdict.message, code=SHAPE)
+        if not isinstance(verdict, ops.Ok):
+            return None
+        template = get_proper_type(ctx.default_signature.ret_type)
+        info = self._class(TENSOR)
+        if not isinstance(template, TupleType) or info is None:
+            return None
+        t = _builder(ctx.api).tensor(Instance(info, []), verdict.dims)
+        fallback = template.partial_fallback.copy_modified(args=[_builder(ctx.api).dim(d) for d in verdict.dims])
+        assert t is not None
+        return Decision(ret=TupleType([t, t], fallback=fallback))
+
+    def _topk(self, ctx: SigContext) -> Decision | None:
+        got = self._self_and_args(ctx)
+        if got is None:
+            return None
+        x, args = got
+        k = _int_arg(ctx.api, args, 0, "k", -999)
+        dim = _int_arg(ctx.api, args, 1, "dim", -1)
+        if k is None or k == -999 or dim is None or not x.fixed:
+            return None
+        r = rules.reduce("topk", x.dims, dim, True, ops.MYPY_OPS)
+        if isinstance(r, ops.Bad):
+            return Decision(error=r.message, code=SHAPE)
+        assert isinstance(r, ops.Ok)
+        kk = rules.norm_dim(dim, max(len(x), 1)) or 0
+        return self._values_indices(ctx, ops.Ok(tuple(k if i == kk else d for i, d in enumerate(x.dims))))
+
+    def _getitem(self, ctx: SigContext) -> Decision | None:
+        if not isinstance(ctx, MethodSigContext) or not ctx.args or len(ctx.args[0]) != 1:
+            return None
+        x = tensor_shape(ctx.type)
+        if x is None:
+            return None
+        key = ctx.args[0][0]
+        exprs = key.items if isinstance(key, TupleExpr) else [key]
+        items: list[object] = []
+        for e in exprs:
+            item = _index_item(ctx.api, e)
+            if item is _NO_ITEM:
+                return None  # something the plugin cannot read: the overloads decide
+            items.append(item)
+        if not x.fixed:
+            return self._unknown(ctx)
+        return self._tensor_result(ctx, ops.fix(rules.getitem(x.dims, items, ops.MYPY_OPS)))
+
+    def _split(self, ctx: SigContext) -> Decision | None:
+        got = self._self_and_args(ctx)
+        if got is None:
+            return None
+        x, args = got
+        name = (ctx.default_signature.name or "split").split(" ")[0]
+        e = _pick(args, 0, "split_size_or_sections" if name == "split" else "chunks")
+        dim = _int_arg(ctx.api, args, 1, "dim", 0)
+        if e is None or dim is None:
+            return None
+        values = _literal_values(ctx.api, e)
+        if not values or any(not isinstance(v, int) for v in values):
+            return None
+        sizes: int | list[int] = [int(v) for v in values] if isinstance(e, ListExpr | TupleExpr) else int(values[0])  # type: ignore[arg-type]
+        if name == "chunk":
+            if not isinstance(sizes, int):
+                return None
+            out = rules.chunk(x.dims, sizes, dim, ops.MYPY_OPS)
+        else:
+            out = rules.split(x.dims, sizes, dim, ops.MYPY_OPS)
+        if isinstance(out, ops.Bad):
+            return Decision(error=out.message, code=SHAPE)
+        if out is None:
+            return None
+        info = self._class(TENSOR)
+        if info is None:
+            return None
+        b = _builder(ctx.api)
+        items: list[Type] = []
+        for piece in out:
+            t = b.tensor(Instance(info, []), [ops.ANY if d is UNKNOWN_DIM else d for d in piece])
+            assert t is not None
+            items.append(t)
+        return Decision(
+            ret=TupleType(
+                items, fallback=ctx.api.named_generic_type("builtins.tuple", [AnyType(TypeOfAny.special_form)])
+            )
+        )
+
+    def _size(self, ctx: SigContext) -> Decision | None:
+        got = self._self_and_args(ctx)
+        if got is None:
+            return None
+        x, args = got
+        if not x.fixed:
+            return None
+        if not args:
+            return Decision(ret=self._dims_tuple(ctx.api, x.dims))
+        d = _int_arg(ctx.api, args, 0, "dim", 0)
+        if d is None:
+            return None
+        k = rules.norm_dim(d, len(x)) if len(x) else None
+        if k is None:
+            return Decision(error=f"size: dim {d} is out of range for {show_shape(x)} (rank {len(x)})", code=SHAPE)
+        return Decision(ret=self._dim_value(ctx.api, x.dims[k]))
+
+    def _shape_attribute(self, ctx: AttributeContext) -> Type:
+        x = tensor_shape(ctx.type)
+        if x is None or not x.fixed:
+            return ctx.default_attr_type
+        return self._dims_tuple(ctx.api, x.dims)
+
+    def _dims_tuple(self, api: CheckerPluginInterface, dims: Sequence[Dim]) -> Type:
+        return TupleType(
+            [self._dim_value(api, d) for d in dims], fallback=api.named_generic_type("builtins.tuple", [_int(api)])
+        )
+
+    def _dim_value(self, api: CheckerPluginInterface, d: Dim) -> Type:
+        """The type of one size read off a tensor: a literal, ``Dim[B]`` for a symbol, else ``int``."""
+        if isinstance(d, int):
+            return LiteralType(d, fallback=_int(api))
+        p = get_proper_type(d)
+        if isinstance(p, TypeVarType):
+            info = self._class(DIM)
+            if info is not None:
+                return Instance(info, [p])
+        return _int(api)
+
+    def _einsum(self, ctx: SigContext) -> Decision | None:
+        call = _call(ctx)
+        if call is None or not call.args or not isinstance(call.args[0], StrExpr):
+            return None
+        if any(k != ARG_POS for k in call.arg_kinds):
+            return None
+        shapes = [tensor_shape(_type_of(ctx.api, e)) for e in call.args[1:]]
+        if any(sh is None for sh in shapes):
+            return None
+        return self._tensor_result(
+            ctx, ops.fix(rules.einsum(call.args[0].value, [sh.dims for sh in shapes if sh is not None], ops.MYPY_OPS))
+        )
+
+    def _binary_fn(self, ctx: SigContext) -> Decision | None:
+        """``tt.matmul(a, b)``, ``tt.mm``, ``tt.bmm``."""
+        call = _call(ctx)
+        if call is None or len(call.args) != 2 or any(k != ARG_POS for k in call.arg_kinds):
+            return None
+        a, b = (tensor_shape(_type_of(ctx.api, e)) for e in call.args)
+        if a is None or b is None:
+            return None
+        if not a.fixed or not b.fixed:
+            return self._unknown(ctx)
+        return self._verdict(ctx, ops.matmul(a, b), SHAPE_ARG)
+
     # -------------------------------------------------------- literal sizes
 
     def _literal_sizes(self, ctx: SigContext) -> Decision | None:
-        """Keep literal sizes plain mypy widens to ``int``.
+        """Sizes in the result as exactly as mypy can know them, never a false ``int``.
 
-        ``zeros(*shape)`` and ``full(shape, v)`` with ``shape: Final = (4, 2)``, and
-        ``Linear(n, 10)`` with ``n: Final[int] = 784``: each size goes to a parameter
-        typed by a literal-keeping type variable (bound ``int | Literal[0]``), and the
-        literal replaces that variable in the result. Sizes mypy keeps anyway (``4``,
-        ``(4, 2)``, ``n: Final = 784``) are left to it.
+        Each size goes to a parameter typed by a literal-keeping type variable (bound
+        ``int | Literal[0]``). Its value in the result is the literal where mypy knows it
+        (``4``, ``n: Final = 784``, ``32 * 32``, ``*SHAPE`` of a ``Final`` tuple), the
+        symbolic size of a size read off a tensor (``B, T = x.size()``: ``Dim[B]`` is
+        ``B``), and ``Any`` for an ``int`` mypy knows nothing about (a plain ``int``
+        would make ``Tensor[int, ...]``, which no literal shape matches: a false error).
         """
         call = _call(ctx)
         sig = ctx.default_signature
@@ -318,8 +689,6 @@ class TypedTorchPlugin(Plugin):
         if not literal_vars:
             return None
         kinds = list(call.arg_kinds)
-        if not any(k == ARG_STAR or isinstance(e, RefExpr) for e, k in zip(call.args, kinds, strict=True)):
-            return None  # only literals (or calls): left to mypy
         types: dict[int, Type] = {}
 
         def actual_type(i: int) -> Type:
@@ -328,6 +697,7 @@ class TypedTorchPlugin(Plugin):
             return types[i]
 
         formal_to_actual = map_actuals_to_formals(kinds, call.arg_names, sig.arg_kinds, sig.arg_names, actual_type)
+        b = _builder(ctx.api)
         fixed: dict[TypeVarId, Type] = {}
         star_pos: dict[int, int] = {}  # how many items of a star argument were handed out
         for formal, actuals in enumerate(formal_to_actual):
@@ -337,21 +707,29 @@ class TypedTorchPlugin(Plugin):
             if not any(targets):
                 continue
             j = actuals[0]
-            value: list[int | None]
+            value: list[Dim | None]
             if kinds[j] == ARG_STAR:
                 tup = get_proper_type(actual_type(j))
                 k = star_pos.get(j, 0)
                 star_pos[j] = k + 1
                 if not isinstance(tup, TupleType) or k >= len(tup.items):
                     continue
-                value = [literal_int(tup.items[k])]
+                value = [_size_of(tup.items[k])]
             else:
-                value = _lost_literals(call.args[j], partial(actual_type, j))
+                lost = _lost_literals(call.args[j], partial(actual_type, j))
+                if not lost and isinstance(call.args[j], RefExpr | OpExpr):
+                    known = known_int(call.args[j], _trees(ctx.api, call.args[j]))
+                    lost = [known] if known is not None else []
+                if lost and all(v is not None for v in lost):
+                    value = list(lost)
+                else:
+                    t = get_proper_type(actual_type(j))
+                    value = [_size_of(i) for i in t.items] if isinstance(t, TupleType) else [_size_of(t)]
             if len(targets) != len(value):
                 continue
             for tv, n in zip(targets, value, strict=True):
                 if tv is not None and n is not None:
-                    fixed[tv.id] = LiteralType(n, fallback=_builder(ctx.api).int_type)
+                    fixed[tv.id] = b.dim(n)
         if not fixed:
             return None
         return Decision(ret=expand_type(sig.ret_type, fixed))
@@ -372,13 +750,43 @@ class TypedTorchPlugin(Plugin):
             if x is None:
                 return None
             return self._verdict(ctx, layers.apply_layer_rule(layer, rule, x), SHAPE_ARG)
-        clash = layers.check_call(show_type(layer), sig, arg_types)
-        return _clash_decision(clash, arg_types)
+        return self._checked_call(ctx, show_type(layer), sig, arg_types)
 
     def _loss(self, ctx: SigContext) -> Decision | None:
         sig = ctx.default_signature
         arg_types = [[_type_of(ctx.api, e) for e in exprs] for exprs in ctx.args]
-        return _clash_decision(layers.check_call(sig.name or "loss", sig, arg_types), arg_types)
+        return self._checked_call(ctx, sig.name or "loss", sig, arg_types)
+
+    def _checked_call(
+        self, ctx: SigContext, name: str, sig: CallableType, arg_types: list[list[Type]]
+    ) -> Decision | None:
+        """A call of a layer or loss: the first clash as an error; with a tensor of unknown
+        rank among the arguments, the solved result instead of mypy's "Cannot infer"."""
+        clash, unifier = layers.solve_call(name, sig, arg_types)
+        if clash is not None:
+            return _clash_decision(clash, arg_types)
+        if not any(_gradual(ts[0]) for ts in arg_types if len(ts) == 1):
+            return None
+        ret = tensor_shape(sig.ret_type)
+        info = self._class(TENSOR)
+        if ret is None or info is None or unifier is None:
+            return None
+        out = unifier.subst(ret, unbound_as_any=True)
+        b = _builder(ctx.api)
+        dims: list[object] = []
+        for d in out.dims:
+            g = unifier.group(d)
+            if g is not None:
+                dims.extend(g)
+            elif isinstance(d, UnpackType):
+                dims.append(b.any_rank())
+            else:
+                dims.append(d)
+        t = b.tensor(Instance(info, []), dims)
+        if t is None:
+            return None
+        seen = tuple(ts[0] if len(ts) == 1 else AnyType(TypeOfAny.special_form) for ts in arg_types)
+        return Decision(ret=t, accept=seen, loosen=True)
 
     def _sequential(self, ctx: SigContext) -> Decision | None:
         call = _call(ctx)
@@ -452,6 +860,9 @@ def _apply(sig: CallableType, decision: Decision | None) -> CallableType:
         return sig
     if decision.loose_args:
         return _any_number(sig, decision.ret)
+    if decision.loosen and decision.accept and len(decision.accept) == len(sig.arg_types):
+        arg_types = [decision.accept[i] if _loosen(t) else t for i, t in enumerate(sig.arg_types)]
+        return sig.copy_modified(arg_types=arg_types, ret_type=decision.ret, variables=[])
     return sig.copy_modified(ret_type=decision.ret)
 
 
@@ -548,10 +959,29 @@ def _final_var(e: Expression) -> Var | None:
     return node if isinstance(node, Var) and node.is_final else None
 
 
-def _final_int(e: Expression) -> int | None:
+def _final_int(e: Expression, api: CheckerPluginInterface | None = None) -> int | None:
+    """A ``Final`` int, or (given the checker) a constant assigned once (see ``constants``)."""
     var = _final_var(e)
     v = var.final_value if var is not None else None
-    return v if type(v) is int else None
+    if type(v) is int:
+        return v
+    if api is not None and isinstance(e, RefExpr):
+        return known_int(e, _trees(api, e))
+    return None
+
+
+def _trees(api: CheckerPluginInterface, e: Expression) -> list[MypyFile]:
+    """The module being checked, and the one a name comes from."""
+    out: list[MypyFile] = []
+    if isinstance(api, TypeChecker):
+        out.append(api.tree)
+        node = e.node if isinstance(e, RefExpr) else None
+        if isinstance(node, Var) and "." in node.fullname:
+            mod = node.fullname.rpartition(".")[0]
+            tree = api.modules.get(mod)
+            if tree is not None and tree is not api.tree:
+                out.append(tree)
+    return out
 
 
 def _literal_values(api: CheckerPluginInterface, e: Expression) -> list[int | None]:
@@ -560,7 +990,9 @@ def _literal_values(api: CheckerPluginInterface, e: Expression) -> list[int | No
         return [e.value]
     if isinstance(e, UnaryExpr) and e.op == "-" and isinstance(e.expr, IntExpr):
         return [-e.expr.value]
-    if (n := _final_int(e)) is not None:
+    if (n := _final_int(e, api)) is not None:
+        return [n]
+    if isinstance(e, OpExpr | UnaryExpr) and (n := known_int(e, _trees(api, e))) is not None:
         return [n]
     if isinstance(e, TupleExpr):
         out: list[int | None] = []
@@ -582,28 +1014,62 @@ def _literal_values(api: CheckerPluginInterface, e: Expression) -> list[int | No
     return []
 
 
-def _sizes(api: CheckerPluginInterface, args: Sequence[tuple[Expression, ArgKind]]) -> list[int | None] | None:
-    """``reshape``'s sizes: ``(4, 2)``, ``4, 2``, ``*shape``; None if not all are ints."""
+def _sizes(api: CheckerPluginInterface, args: Sequence[tuple[Expression, ArgKind]]) -> list[Dim | None] | None:
+    """``reshape``'s sizes: ``(4, 2)``, ``4, 2``, ``*shape``, sizes read off a tensor
+    (``Dim[B]``: the dim ``B``); ``None`` for an ``int`` of unknown value; None if not ints."""
     if len(args) == 1 and args[0][1] == ARG_POS:
-        values = _literal_values(api, args[0][0])
-        t = get_proper_type(_type_of(api, args[0][0])) if not values else None
-        if values or (t is not None and isinstance(t, TupleType)):
-            return values
-    sizes: list[int | None] = []
+        e = args[0][0]
+        if isinstance(e, TupleExpr | ListExpr):
+            return _size_items(api, e.items)
+        t = get_proper_type(_type_of(api, e))
+        if isinstance(t, TupleType):
+            return [_size_dim(i) for i in t.items]
+    sizes: list[Dim | None] = []
     for e, kind in args:
         if kind == ARG_STAR:
             t = get_proper_type(_type_of(api, e))
             if not isinstance(t, TupleType):
                 return None
-            sizes.extend(literal_int(i) for i in t.items)
+            sizes.extend(_size_dim(i) for i in t.items)
         elif kind == ARG_POS:
-            v = _literal_values(api, e)
-            if len(v) != 1:
+            got = _size_items(api, [e])
+            if got is None:
                 return None
-            sizes.extend(v)
+            sizes.extend(got)
         else:
             return None
     return sizes
+
+
+def _size_items(api: CheckerPluginInterface, exprs: Sequence[Expression]) -> list[Dim | None] | None:
+    out: list[Dim | None] = []
+    for e in exprs:
+        if isinstance(e, StarExpr):
+            return None
+        if isinstance(e, IntExpr):
+            out.append(e.value)
+            continue
+        if isinstance(e, UnaryExpr) and e.op == "-" and isinstance(e.expr, IntExpr):
+            out.append(-e.expr.value)
+            continue
+        if (n := _final_int(e, api)) is not None:
+            out.append(n)
+            continue
+        t = get_proper_type(_type_of(api, e))
+        if not (isinstance(t, LiteralType | Instance) and (literal_int(t) is not None or _is_int_like(t))):
+            return None
+        out.append(_size_dim(t))
+    return out
+
+
+def _is_int_like(t: ProperType) -> bool:
+    return isinstance(t, Instance) and (t.type.fullname in ("builtins.int", DIM) or t.type.has_base(DIM))
+
+
+def _size_dim(t: Type) -> Dim | None:
+    """A literal, the symbol ``B`` of a ``Dim[B]``, or None for a plain ``int``."""
+    d = _size_of(t)
+    return None if d is ops.ANY else d
 
 
 def _sequence_shapes(api: CheckerPluginInterface, e: Expression) -> list[Shape] | None:
@@ -636,3 +1102,200 @@ def _type_of(api: CheckerPluginInterface, e: Expression, operand: bool = False) 
 def _builder(api: CheckerPluginInterface) -> Builder:
     int_type = api.named_generic_type("builtins.int", [])
     return Builder(int_type, api.named_generic_type("builtins.tuple", [AnyType(TypeOfAny.special_form)]))
+
+
+# ------------------------------------------------------------------ tables
+
+
+def _m(name: str) -> Callable[[TypedTorchPlugin, SigContext], Decision | None]:
+    return lambda p, ctx: p._elementwise(name, ctx)
+
+
+_REDUCTIONS = ("sum", "mean", "amax", "amin", "argmax", "argmin", "logsumexp", "var", "std", "prod", "all", "any")
+
+_METHODS: Final[dict[str, Callable[[TypedTorchPlugin, SigContext], Decision | None]]] = {
+    "__matmul__": TypedTorchPlugin._matmul,
+    "mm": TypedTorchPlugin._matmul,
+    "flatten": TypedTorchPlugin._flatten,
+    "reshape": TypedTorchPlugin._view,
+    "view": TypedTorchPlugin._view,
+    "transpose": TypedTorchPlugin._transpose,
+    "permute": TypedTorchPlugin._permute,
+    "unsqueeze": TypedTorchPlugin._unsqueeze,
+    "squeeze": TypedTorchPlugin._squeeze,
+    "expand": TypedTorchPlugin._expand,
+    "expand_as": TypedTorchPlugin._like,
+    "view_as": TypedTorchPlugin._like,
+    "reshape_as": TypedTorchPlugin._like,
+    "masked_fill": TypedTorchPlugin._masked_fill,
+    "masked_fill_": TypedTorchPlugin._masked_fill,
+    "max": TypedTorchPlugin._max_min,
+    "min": TypedTorchPlugin._max_min,
+    "topk": TypedTorchPlugin._topk,
+    "__getitem__": TypedTorchPlugin._getitem,
+    "split": TypedTorchPlugin._split,
+    "chunk": TypedTorchPlugin._split,
+    "size": TypedTorchPlugin._size,
+    **{name: _m(name) for name in ops.OPERATORS},
+    **{name: TypedTorchPlugin._reduce for name in _REDUCTIONS},
+}
+
+_FUNCTIONS: Final[dict[str, Callable[[TypedTorchPlugin, SigContext], Decision | None]]] = {
+    "flatten": TypedTorchPlugin._flatten,
+    "reshape": TypedTorchPlugin._view,
+    "cat": TypedTorchPlugin._cat,
+    "concat": TypedTorchPlugin._cat,
+    "stack": TypedTorchPlugin._stack,
+    "transpose": TypedTorchPlugin._transpose,
+    "permute": TypedTorchPlugin._permute,
+    "unsqueeze": TypedTorchPlugin._unsqueeze,
+    "squeeze": TypedTorchPlugin._squeeze,
+    "where": TypedTorchPlugin._where,
+    "masked_fill": TypedTorchPlugin._masked_fill,
+    "matmul": TypedTorchPlugin._binary_fn,
+    "mm": TypedTorchPlugin._binary_fn,
+    "bmm": TypedTorchPlugin._binary_fn,
+    "einsum": TypedTorchPlugin._einsum,
+    "split": TypedTorchPlugin._split,
+    "chunk": TypedTorchPlugin._split,
+    "topk": TypedTorchPlugin._topk,
+    **{name: TypedTorchPlugin._reduce for name in _REDUCTIONS},
+}
+
+_INT_ARITHMETIC: Final = {
+    "builtins.int.__add__": lambda a, b: a + b,
+    "builtins.int.__radd__": lambda a, b: b + a,
+    "builtins.int.__sub__": lambda a, b: a - b,
+    "builtins.int.__rsub__": lambda a, b: b - a,
+    "builtins.int.__mul__": lambda a, b: a * b,
+    "builtins.int.__rmul__": lambda a, b: b * a,
+    "builtins.int.__floordiv__": lambda a, b: a // b if b else None,
+    "builtins.int.__rfloordiv__": lambda a, b: b // a if a else None,
+    "builtins.int.__mod__": lambda a, b: a % b if b else None,
+    "builtins.int.__neg__": None,
+}
+
+
+def _int_arithmetic(op: Callable[[int, int], int | None] | None) -> Callable[[MethodContext], Type]:
+    """Literal sizes survive integer arithmetic: ``32 * 32`` is ``Literal[1024]`` (mypy: ``int``)."""
+
+    def hook(ctx: MethodContext) -> Type:
+        a = literal_int(ctx.type)
+        if op is None:
+            return (
+                LiteralType(-a, fallback=ctx.api.named_generic_type("builtins.int", []))
+                if a is not None
+                else ctx.default_return_type
+            )
+        if a is None or not ctx.arg_types or len(ctx.arg_types[0]) != 1:
+            return ctx.default_return_type
+        b = literal_int(ctx.arg_types[0][0])
+        if b is None or type(ctx.default_return_type) is not Instance:
+            return ctx.default_return_type
+        ret = get_proper_type(ctx.default_return_type)
+        if not isinstance(ret, Instance) or ret.type.fullname != "builtins.int":
+            return ctx.default_return_type
+        value = op(a, b)
+        if value is None or abs(value) > 2**62:
+            return ctx.default_return_type
+        return LiteralType(value, fallback=ret)
+
+    return hook
+
+
+# ------------------------------------------------------------- argument helpers
+
+_NO_ITEM = object()  # an index expression the plugin cannot read
+_UNKNOWN_INT = object()  # an int index of unknown value
+
+
+def _index_item(api: CheckerPluginInterface, e: Expression) -> object:
+    """One part of ``x[...]`` as ``typedtorch._oprules.getitem`` reads it."""
+    if isinstance(e, NameExpr) and e.name == "None":
+        return None
+    if isinstance(e, EllipsisExpr):
+        return Ellipsis
+    if isinstance(e, SliceExpr):
+        bounds: list[object] = []
+        for part in (e.begin_index, e.end_index, e.stride):
+            if part is None:
+                bounds.append(None)
+                continue
+            v = _literal_values(api, part)
+            bounds.append(v[0] if len(v) == 1 and isinstance(v[0], int) else UNKNOWN_DIM)
+        return rules.Slice(*bounds)
+    if isinstance(e, ListExpr):
+        if any(isinstance(i, StarExpr) for i in e.items):
+            return _NO_ITEM
+        return rules.Gather((len(e.items),))
+    t = get_proper_type(_type_of(api, e))
+    sh = tensor_shape(t)
+    if sh is not None:
+        if not sh.fixed or len(sh) != 1:
+            return _NO_ITEM  # a mask, or an index of unknown rank
+        return rules.Gather(sh.dims)
+    n = literal_int(t)
+    if n is not None:
+        return n
+    if (isinstance(t, Instance) and t.type.fullname == "builtins.int") or (
+        isinstance(t, Instance) and t.type.fullname == DIM
+    ):
+        return _UNKNOWN_INT
+    return _NO_ITEM
+
+
+def _size_of(t: Type) -> Dim | None:
+    """A size argument as a dim: a literal, the symbol of a ``Dim[B]``, ``Any`` for a plain ``int``."""
+    p = get_proper_type(t)
+    n = literal_int(p)
+    if n is not None:
+        return n
+    if isinstance(p, Instance):
+        if p.type.fullname == DIM and p.args:
+            inner = p.args[0]
+            m = literal_int(inner)
+            return m if m is not None else inner
+        if p.type.fullname == "builtins.int" or p.type.has_base(DIM):
+            return ops.ANY
+    return None
+
+
+def _int(api: CheckerPluginInterface) -> Instance:
+    return api.named_generic_type("builtins.int", [])
+
+
+def _is_none(e: Expression) -> bool:
+    return isinstance(e, NameExpr) and e.name == "None"
+
+
+def _bool_arg(args: Sequence[_Arg], index: int, name: str) -> bool | None:
+    e = _pick(args, index, name)
+    if e is None:
+        return False
+    if isinstance(e, NameExpr) and e.name in ("True", "False"):
+        return e.name == "True"
+    return None
+
+
+def _int_list(api: CheckerPluginInterface, args: Sequence[_Arg]) -> list[int] | None:
+    """``permute(0, 2, 1)`` or ``permute((0, 2, 1))``: the ints, or None."""
+    if len(args) == 1:
+        values = _literal_values(api, args[0][0])
+        if values and all(isinstance(v, int) for v in values):
+            return [int(v) for v in values]  # type: ignore[arg-type]
+        return None
+    out: list[int] = []
+    for e, kind, _ in args:
+        if kind != ARG_POS:
+            return None
+        v = _literal_values(api, e)
+        if len(v) != 1 or not isinstance(v[0], int):
+            return None
+        out.append(v[0])
+    return out
+
+
+def _gradual(t: Type) -> bool:
+    """A tensor whose rank is unknown (``Tensor[*tuple[Any, ...], ...]``)."""
+    sh = tensor_shape(t)
+    return sh is not None and not sh.fixed

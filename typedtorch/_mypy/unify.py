@@ -91,6 +91,16 @@ class Unifier:
             return None
         return b.value if isinstance(b.value, tuple) else self.resolve(b.value)
 
+    def group(self, d: Dim) -> tuple[Dim, ...] | None:
+        """The dims a bound variadic group stands for, or None."""
+        g = self._group_var(d)
+        if g is None:
+            return None
+        b = self._bound.get(g)
+        if b is None or not isinstance(b.value, tuple):
+            return None
+        return tuple(self.resolve(x) for x in b.value)
+
     def subst(self, shape: Shape, unbound_as_any: bool = False) -> Shape:
         """``shape`` with bound variables replaced (groups spliced in)."""
         out: list[Dim] = []

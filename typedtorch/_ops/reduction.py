@@ -223,7 +223,9 @@ def max_dim(x: AnyTensor, dim: int, keepdim: bool, largest: bool) -> tuple[AnyTe
     """``x.max(dim)``: ``(values, indices)``."""
     op = "max" if largest else "min"
     if not isinstance(dim, int) or isinstance(dim, bool):
-        raise TypeError(f"{op}: dim must be an int (or a tensor for the elementwise {op}imum), got {type(dim).__name__}")
+        raise TypeError(
+            f"{op}: dim must be an int (or a tensor for the elementwise {op}imum), got {type(dim).__name__}"
+        )
     indices = argext(x, dim, keepdim, largest)
     shape = tuple(x._data.shape)
     ax = axes(op, shape, dim)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from typedtorch import _oprules
 from typedtorch._backend import Array
 from typedtorch._errors import ShapeError
-
-from typedtorch import _oprules
 
 from ._apply import UnaryOp
 
