@@ -38,7 +38,11 @@ def test_shape_error_is_a_type_error() -> None:
         ((2,), (3,), "matmul: inner dimensions differ: Tensor[2] @ Tensor[3] (2 != 3)"),
         ((2,), (3, 5), "matmul: inner dimensions differ: Tensor[2] @ Tensor[3, 5] (2 != 3)"),
         ((7, 4, 2), (7, 3, 5), "matmul: inner dimensions differ: Tensor[7, 4, 2] @ Tensor[7, 3, 5] (2 != 3)"),
-        ((2, 4, 3), (5, 3, 2), "matmul: batch dimensions do not broadcast: Tensor[2, 4, 3] @ Tensor[5, 3, 2] (dim 0: 2 != 5)"),
+        (
+            (2, 4, 3),
+            (5, 3, 2),
+            "matmul: batch dimensions do not broadcast: Tensor[2, 4, 3] @ Tensor[5, 3, 2] (dim 0: 2 != 5)",
+        ),
         (
             (2, 1, 3, 4),
             (5, 4, 2),
@@ -79,8 +83,16 @@ def test_matmul_mismatch(device: str, sa: tuple[int, ...], sb: tuple[int, ...], 
 def test_elementwise_mismatch(device: str, name: str, sym: str, fn: Callable[[Any, Any], Any]) -> None:
     a = tt.zeros(4, 2, device=device, requires_grad=True)
     b = tt.zeros(3, device=device)
-    raises(tt.ShapeError, f"{name}: shapes do not broadcast: Tensor[4, 2] {sym} Tensor[3] (last dim: 2 != 3)", lambda: fn(a, b))
-    raises(tt.ShapeError, f"{name}: shapes do not broadcast: Tensor[3] {sym} Tensor[4, 2] (last dim: 3 != 2)", lambda: fn(b, a))
+    raises(
+        tt.ShapeError,
+        f"{name}: shapes do not broadcast: Tensor[4, 2] {sym} Tensor[3] (last dim: 2 != 3)",
+        lambda: fn(a, b),
+    )
+    raises(
+        tt.ShapeError,
+        f"{name}: shapes do not broadcast: Tensor[3] {sym} Tensor[4, 2] (last dim: 3 != 2)",
+        lambda: fn(b, a),
+    )
 
 
 def test_where_mismatch(device: str) -> None:
@@ -92,10 +104,16 @@ def test_where_mismatch(device: str) -> None:
 
 def test_where_argument_types(device: str) -> None:
     a = tt.zeros(2, device=device)
-    raises(TypeError, "where: condition must be a typedtorch Tensor, got list; wrap data with tt.tensor()", lambda: tt.where([True, False], a, a))  # type: ignore[arg-type]
+    raises(
+        TypeError,
+        "where: condition must be a typedtorch Tensor, got list; wrap data with tt.tensor()",
+        lambda: tt.where([True, False], a, a),
+    )  # type: ignore[arg-type]
     with pytest.raises(TypeError, match=r"^where: condition must be boolean, got dtype .*float32$"):
         tt.where(a, a, a)
-    raises(TypeError, "where: unsupported operand type str; wrap arrays with tt.tensor()", lambda: tt.where(a > 0, "x", a))  # type: ignore[arg-type]
+    raises(
+        TypeError, "where: unsupported operand type str; wrap arrays with tt.tensor()", lambda: tt.where(a > 0, "x", a)
+    )  # type: ignore[arg-type]
 
 
 # ------------------------------------------------------------------- cat and stack
@@ -122,10 +140,22 @@ def test_cat_stack_arguments(device: str) -> None:
     a = tt.zeros(2, device=device)
     raises(ValueError, "cat: expected a non-empty sequence of tensors", lambda: tt.cat([]))
     raises(ValueError, "stack: expected a non-empty sequence of tensors", lambda: tt.stack([]))
-    raises(TypeError, "cat: tensor 1 must be a typedtorch Tensor, got ndarray; wrap data with tt.tensor()", lambda: tt.cat([a, np.zeros(2)]))  # type: ignore[list-item]
+    raises(
+        TypeError,
+        "cat: tensor 1 must be a typedtorch Tensor, got ndarray; wrap data with tt.tensor()",
+        lambda: tt.cat([a, np.zeros(2)]),
+    )  # type: ignore[list-item]
     raises(IndexError, "cat: dim=1 is out of range for rank-1 tensors", lambda: tt.cat([a, a], dim=1))
-    raises(IndexError, "stack: dim=2 is out of range for stacking rank-1 tensors (from -2 to 1)", lambda: tt.stack([a, a], dim=2))
-    raises(IndexError, "stack: dim=-3 is out of range for stacking rank-1 tensors (from -2 to 1)", lambda: tt.stack([a, a], dim=-3))
+    raises(
+        IndexError,
+        "stack: dim=2 is out of range for stacking rank-1 tensors (from -2 to 1)",
+        lambda: tt.stack([a, a], dim=2),
+    )
+    raises(
+        IndexError,
+        "stack: dim=-3 is out of range for stacking rank-1 tensors (from -2 to 1)",
+        lambda: tt.stack([a, a], dim=-3),
+    )
 
 
 # --------------------------------------------------------------- shapes and indexing
@@ -133,7 +163,9 @@ def test_cat_stack_arguments(device: str) -> None:
 
 def test_reshape_wrong_size(device: str) -> None:
     x = tt.zeros(2, 3, device=device, requires_grad=True)
-    raises(tt.ShapeError, "reshape: cannot reshape Tensor[2, 3] (6 elements) into (4,) (4 elements)", lambda: x.reshape(4))
+    raises(
+        tt.ShapeError, "reshape: cannot reshape Tensor[2, 3] (6 elements) into (4,) (4 elements)", lambda: x.reshape(4)
+    )
     raises(tt.ShapeError, "reshape: cannot reshape Tensor[2, 3] (6 elements) into (4, -1): 6 is not a multiple of 4", lambda: x.reshape(4, -1))  # fmt: skip
     raises(tt.ShapeError, "reshape: cannot reshape Tensor[2, 3] (6 elements) into (7,) (7 elements)", lambda: tt.reshape(x, (7,)))  # fmt: skip
     raises(tt.ShapeError, "view: cannot reshape Tensor[2, 3] (6 elements) into (5,) (5 elements)", lambda: x.view(5))
@@ -142,7 +174,11 @@ def test_reshape_wrong_size(device: str) -> None:
 def test_transpose_needs_a_matrix(device: str) -> None:
     end = "; use x.mT or x.transpose(d0, d1)"
     raises(tt.ShapeError, ".T needs a matrix (rank 2), got Tensor[3]" + end, lambda: tt.zeros(3, device=device).T)  # type: ignore[misc]
-    raises(tt.ShapeError, ".T needs a matrix (rank 2), got Tensor[2, 3, 4]" + end, lambda: tt.zeros(2, 3, 4, device=device).T)  # type: ignore[misc]
+    raises(
+        tt.ShapeError,
+        ".T needs a matrix (rank 2), got Tensor[2, 3, 4]" + end,
+        lambda: tt.zeros(2, 3, 4, device=device).T,
+    )  # type: ignore[misc]
     raises(tt.ShapeError, ".T needs a matrix (rank 2), got Tensor[()]" + end, lambda: tt.zeros(device=device).T)  # type: ignore[misc]
 
 
@@ -160,12 +196,18 @@ def test_item_needs_one_element(device: str) -> None:
         (lambda x: x.max(dim=5, keepdim=True), "argmax: dim 5 is out of range for Tensor[2, 3] (rank 2: dims -2 to 1)"),
         (lambda x: x.amax(dim=5, keepdim=True), "amax: dim 5 is out of range for Tensor[2, 3] (rank 2: dims -2 to 1)"),
         (lambda x: x.softmax(dim=2), "softmax: dim 2 is out of range for Tensor[2, 3] (rank 2: dims -2 to 1)"),
-        (lambda x: tt.log_softmax(x, dim=-3), "log_softmax: dim -3 is out of range for Tensor[2, 3] (rank 2: dims -2 to 1)"),
+        (
+            lambda x: tt.log_softmax(x, dim=-3),
+            "log_softmax: dim -3 is out of range for Tensor[2, 3] (rank 2: dims -2 to 1)",
+        ),
         (lambda x: x.argmax(dim=2), "argmax: dim 2 is out of range for Tensor[2, 3] (rank 2: dims -2 to 1)"),
         (lambda x: x.transpose(0, 2), "transpose: dim 2 is out of range for Tensor[2, 3] (rank 2: dims -2 to 1)"),
         (lambda x: x.unsqueeze(3), "unsqueeze: dim 3 is out of range for Tensor[2, 3] (rank 2: dims -3 to 2)"),
         (lambda x: x.flatten(3), "flatten: start_dim=3 is out of range for Tensor[2, 3] (rank 2)"),
-        (lambda x: tt.flatten(x, start_dim=0, end_dim=-3), "flatten: end_dim=-3 is out of range for Tensor[2, 3] (rank 2)"),
+        (
+            lambda x: tt.flatten(x, start_dim=0, end_dim=-3),
+            "flatten: end_dim=-3 is out of range for Tensor[2, 3] (rank 2)",
+        ),
     ],
 )
 def test_dim_out_of_range(device: str, call: Callable[[AnyTensor], object], message: str) -> None:
@@ -221,7 +263,9 @@ def test_freed_graph_message(device: str) -> None:
 
 def test_dtype_errors(device: str) -> None:
     x = tt.zeros(2, device=device)
-    with pytest.raises(TypeError, match=r"^unknown dtype 'float128'; expected one of tt.float16, .*tt.bool \(or their names\)$"):
+    with pytest.raises(
+        TypeError, match=r"^unknown dtype 'float128'; expected one of tt.float16, .*tt.bool \(or their names\)$"
+    ):
         x.astype("float128")
 
 
@@ -277,7 +321,10 @@ def test_mixing_devices_elsewhere() -> None:
         (lambda x: x @ np.ones(2), "matmul: unsupported operand type ndarray; wrap arrays with tt.tensor()"),
         (lambda x: x ** "2", "pow: exponent must be a number or a tensor, got str"),
         (lambda x: tt.relu([1.0]), "relu: input must be a typedtorch Tensor, got list; wrap data with tt.tensor()"),
-        (lambda x: tt.softmax(np.ones(2), dim=0), "softmax: input must be a typedtorch Tensor, got ndarray; wrap data with tt.tensor()"),
+        (
+            lambda x: tt.softmax(np.ones(2), dim=0),
+            "softmax: input must be a typedtorch Tensor, got ndarray; wrap data with tt.tensor()",
+        ),
         (lambda x: tt.maximum(x, "a"), "maximum: unsupported operand type str; wrap arrays with tt.tensor()"),
         (lambda x: x > "a", "gt: unsupported operand type str; wrap arrays with tt.tensor()"),
         (lambda x: x <= [1.0, 2.0], "le: unsupported operand type list; wrap arrays with tt.tensor()"),

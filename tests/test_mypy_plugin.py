@@ -46,7 +46,7 @@ def test_importing_the_plugin_imports_nothing_heavy() -> None:
     )
     loaded = ast.literal_eval(out)
     assert "numpy" not in loaded and "typedtorch._tensor" not in loaded, loaded
-    assert set(loaded) <= {"typedtorch", "typedtorch.mypy_plugin", "typedtorch._rules"} | {
+    assert set(loaded) <= {"typedtorch", "typedtorch.mypy_plugin", "typedtorch._rules", "typedtorch._oprules"} | {
         m for m in loaded if m.startswith("typedtorch._mypy")
     }
 
@@ -102,7 +102,10 @@ def test_plugin_version_is_a_hash_of_its_sources() -> None:
     import typedtorch.mypy_plugin as entry
 
     digest = hashlib.sha256(typedtorch.__version__.encode())
-    for path in [*sorted((ROOT / "typedtorch" / "_mypy").glob("*.py")), ROOT / "typedtorch" / "_rules.py"]:
+    for path in [
+        *sorted((ROOT / "typedtorch" / "_mypy").glob("*.py")),
+        *(ROOT / "typedtorch" / f for f in ("_rules.py", "_oprules.py")),
+    ]:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     assert entry.__version__ == digest.hexdigest()[:16]

@@ -398,28 +398,28 @@ def reshape(name: str, x: Sequence[Dim], sizes: Sequence[Dim], ops: DimOps) -> V
             return Bad(f"{name}: cannot reshape {have} into {target}: {count} is not a multiple of {known_target}")
         inferred = count // known_target
     elif _rank_known(x, ops):
-        # Symbolic sizes cancel: Tensor[B, 28, 28].reshape(-1, 784) is Tensor[B, 784],
-        # Tensor[B, T, C].view(B * T, -1)... is left unknown.
-        rest = [d for d in x]
-        for s in given:
-            for j, d in enumerate(rest):
-                if ops.same(d, s) and not is_size(d):
-                    del rest[j]
+        # Symbolic sizes cancel: Tensor[B, 28, 28].reshape(-1, 784) is Tensor[B, 784], and
+        # Tensor[B, T, 4, 32].view(B, T, -1) is Tensor[B, T, 128]; otherwise -1 is unknown.
+        remaining = [d for d in x if not is_size(d)]
+        cancelled = True
+        for t in given:
+            if is_size(t):
+                continue
+            for j, d in enumerate(remaining):
+                if ops.same(d, t):
+                    del remaining[j]
                     break
             else:
-                rest = []
+                cancelled = False
                 break
-        syms = [d for d in rest if not is_size(d)]
-        lits_x = _prod([d for d in rest if is_size(d)])
-        lits_t = _prod([s for s in given if is_size(s)])
-        opaque_t = [s for s in given if not is_size(s) and not any(ops.same(s, d) for d in x)]
-        if rest and not opaque_t and lits_x is not None and lits_t is not None and len(syms) <= 1:
-            if lits_x % lits_t == 0:
-                k = lits_x // lits_t
-                if not syms:
-                    inferred = k
-                elif k == 1:
-                    inferred = syms[0]
+        lits_x = _prod([d for d in x if is_size(d)])
+        lits_t = _prod([t for t in given if is_size(t)])
+        if cancelled and lits_x is not None and lits_t and lits_x % lits_t == 0:
+            k = lits_x // lits_t
+            if not remaining:
+                inferred = k
+            elif len(remaining) == 1 and k == 1:
+                inferred = remaining[0]
     return Ok(tuple(inferred if is_size(s) and s == -1 else s for s in sizes))
 
 

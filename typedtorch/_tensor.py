@@ -193,7 +193,7 @@ class Tensor(Generic[*S]):
             raise TypeError("len() of a 0-d tensor")
         return int(self._data.shape[0])
 
-    def __iter__(self) -> Iterator[Tensor[*tuple[Any, ...]]]:
+    def __iter__(self: Tensor[A, *R]) -> Iterator[Tensor[*R]]:
         """Rows along the first dim (as PyTorch)."""
         if self._data.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
@@ -252,11 +252,6 @@ class Tensor(Generic[*S]):
         return float(self.item())
 
     def __int__(self) -> _int:
-        return int(self.item())
-
-    def __index__(self) -> _int:
-        if self._backend.is_floating(self._data.dtype):
-            raise TypeError("only integer tensors of a single element can be used as an index")
         return int(self.item())
 
     @overload

@@ -40,7 +40,7 @@ def _fingerprint() -> str:
 
     digest = hashlib.sha256(package_version.encode())
     here = Path(__file__).parent
-    for path in [*sorted((here / "_mypy").glob("*.py")), here / "_rules.py"]:
+    for path in [*sorted((here / "_mypy").glob("*.py")), here / "_rules.py", here / "_oprules.py"]:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]

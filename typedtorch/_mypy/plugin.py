@@ -240,9 +240,11 @@ class TypedTorchPlugin(Plugin):
         return self._binary(ctx, ops.matmul)
 
     def _elementwise(self, method: str, ctx: SigContext) -> Decision | None:
-        return self._binary(ctx, lambda a, b: ops.elementwise(method, a, b))
+        return self._binary(ctx, lambda a, b: ops.elementwise(method, a, b), elementwise=True)
 
-    def _binary(self, ctx: SigContext, op: Callable[[Shape, Shape], ops.Verdict]) -> Decision | None:
+    def _binary(
+        self, ctx: SigContext, op: Callable[[Shape, Shape], ops.Verdict], elementwise: bool = False
+    ) -> Decision | None:
         if not isinstance(ctx, MethodSigContext) or not ctx.args or len(ctx.args[0]) != 1:
             return None
         a = tensor_shape(ctx.type)
@@ -251,12 +253,26 @@ class TypedTorchPlugin(Plugin):
         if a is None or b is None:
             return None
         if not a.fixed or not b.fixed:
-            # A tensor of unknown rank on either side: the result's shape is unknown too
-            # (an overload would guess a rank, and a later false error would follow).
+            # A tensor of unknown rank on one side. Elementwise, the result still ends
+            # with the known side's dims when none of them is 1 (any leading dims are
+            # unknown): `Tensor[*tuple[Any, ...], 4, 2]`. Otherwise, and for `@`, the shape
+            # is unknown (an overload would guess a rank, and a false error could follow).
+            known = a if a.fixed else b if b.fixed else None
+            if elementwise and known is not None and not any(d == 1 for d in known.dims if isinstance(d, int)):
+                info = self._class(TENSOR)
+                if info is not None:
+                    b_ = _builder(ctx.api)
+                    t = b_.tensor(Instance(info, []), [b_.any_rank(), *known.dims])
+                    if t is not None:
+                        return Decision(ret=t)
             return self._unknown(ctx)
         decision = self._verdict(ctx, op(a, b), SHAPE_OPERATOR)
         if decision is not None and decision.error is not None:
             return replace(decision, accept=(other,))
+        if decision is not None and decision.ret is not None:
+            # Computed by the rule: accept the operand even where no overload spells the
+            # case out (a broadcast batch, `(B, C) - (B, 1)`).
+            return replace(decision, accept=(other,), loosen=True)
         return decision
 
     def _flatten(self, ctx: SigContext) -> Decision | None:
@@ -564,7 +580,12 @@ class TypedTorchPlugin(Plugin):
             items.append(item)
         if not x.fixed:
             return self._unknown(ctx)
-        return self._tensor_result(ctx, ops.fix(rules.getitem(x.dims, items, ops.MYPY_OPS)))
+        decision = self._tensor_result(ctx, ops.fix(rules.getitem(x.dims, items, ops.MYPY_OPS)))
+        if decision is not None:
+            # Accept the key as written: the rule read it (mypy's overloads know fewer forms).
+            if decision.error is not None:
+                decision = replace(decision, loose_args=True)
+        return decision
 
     def _split(self, ctx: SigContext) -> Decision | None:
         got = self._self_and_args(ctx)

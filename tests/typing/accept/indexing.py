@@ -20,10 +20,10 @@ reveal_type(m[-1])  # R: typedtorch._tensor.Tensor[Literal[2]]
 reveal_type(t3[0])  # R: typedtorch._tensor.Tensor[Literal[4], Literal[2]]
 reveal_type(t3[0][1])  # R: typedtorch._tensor.Tensor[Literal[2]]
 reveal_type(v[0])  # R: typedtorch._tensor.Tensor[()]
-reveal_type(m[1:])  # R: typedtorch._tensor.Tensor[Any, Literal[2]]
-reveal_type(m[:2])  # R: typedtorch._tensor.Tensor[Any, Literal[2]]
-reveal_type(t3[::2])  # R: typedtorch._tensor.Tensor[Any, Literal[4], Literal[2]]
-reveal_type(v[1:3])  # R: typedtorch._tensor.Tensor[Any]
+reveal_type(m[1:])  # R: typedtorch._tensor.Tensor[Literal[3], Literal[2]]
+reveal_type(m[:2])  # R: typedtorch._tensor.Tensor[Literal[2], Literal[2]]
+reveal_type(t3[::2])  # R: typedtorch._tensor.Tensor[Literal[2], Literal[4], Literal[2]]
+reveal_type(v[1:3])  # R: typedtorch._tensor.Tensor[Literal[2]]
 
 # An integer index vector gathers rows: its length replaces the first dim.
 idx = tt.arange(3)
@@ -39,10 +39,10 @@ def gather(x: Matrix[M, N], rows: Vector[K]) -> Matrix[K, N]:
 reveal_type(gather(m, tt.zeros(7)))  # R: typedtorch._tensor.Tensor[Literal[7], Literal[2]]
 
 # A tuple index (several dims, or an Ellipsis) gives an any-rank tensor.
-reveal_type(m[0, 1])  # R: typedtorch._tensor.Tensor[*tuple[Any, ...]]
-reveal_type(m[:, 0])  # R: typedtorch._tensor.Tensor[*tuple[Any, ...]]
-reveal_type(t3[..., 0])  # R: typedtorch._tensor.Tensor[*tuple[Any, ...]]
-reveal_type(m[None, :])  # R: typedtorch._tensor.Tensor[*tuple[Any, ...]]
+reveal_type(m[0, 1])  # R: typedtorch._tensor.Tensor[()]
+reveal_type(m[:, 0])  # R: typedtorch._tensor.Tensor[Literal[4]]
+reveal_type(t3[..., 0])  # R: typedtorch._tensor.Tensor[Literal[3], Literal[4]]
+reveal_type(m[None, :])  # R: typedtorch._tensor.Tensor[Literal[1], Literal[4], Literal[2]]
 column: Vector[Any] = m[:, 0]
 
 

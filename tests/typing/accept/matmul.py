@@ -57,8 +57,8 @@ reveal_type(bmm(x3, y3))  # R: typedtorch._tensor.Tensor[Literal[7], Literal[4],
 
 # Unknown shapes are accepted in any position.
 u = tt.tensor([[1.0]])
-reveal_type(u @ b)  # R: typedtorch._tensor.Tensor[Any, Literal[5]]
-reveal_type(a @ u)  # R: typedtorch._tensor.Tensor[Literal[4], Any]
+reveal_type(u @ b)  # R: typedtorch._tensor.Tensor[*tuple[Any, ...]]
+reveal_type(a @ u)  # R: typedtorch._tensor.Tensor[*tuple[Any, ...]]
 w_in: Matrix[Any, Literal[5]] = tt.zeros(9, 5)
 reveal_type(a @ w_in)  # R: typedtorch._tensor.Tensor[Literal[4], Literal[5]]
 w_out: Matrix[Literal[2], Any] = tt.zeros(2, 9)
@@ -66,9 +66,9 @@ reveal_type(a @ w_out)  # R: typedtorch._tensor.Tensor[Literal[4], Any]
 # With every dim of an operand Any, mypy finds several overloads matching and falls
 # back to an any-rank result: still accepted, just less precise.
 w_any: Matrix[Any, Any] = tt.zeros(3, 3)
-reveal_type(a @ w_any)  # R: typedtorch._tensor.Tensor[*tuple[Any, ...]]
+reveal_type(a @ w_any)  # R: typedtorch._tensor.Tensor[Literal[4], Any]
 v_any: Vector[Any] = tt.zeros(7)
-reveal_type(v_any @ v_any)  # R: typedtorch._tensor.Tensor[*tuple[Any, ...]]
+reveal_type(v_any @ v_any)  # R: typedtorch._tensor.Tensor[()]
 
 # A stack of matrices times one matrix (a batched layer): leading dims carried through.
 stack3 = tt.zeros(5, 4, 3)

@@ -37,7 +37,7 @@ reveal_type(cross_entropy(model(tt.zeros(32, 784)), tt.zeros(32, 10)))  # R: typ
 
 def batch_loop(n: int) -> None:
     x = tt.randn(n, 784)
-    reveal_type(model(x))  # R: typedtorch._tensor.Tensor[int, Literal[10]]
+    reveal_type(model(x))  # R: typedtorch._tensor.Tensor[Any, Literal[10]]
 
 
 # A class holding typed weights.

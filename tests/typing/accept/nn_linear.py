@@ -27,8 +27,8 @@ reveal_type(fc(tt.tensor([[0.0] * 784])))  # R: typedtorch._tensor.Tensor[*tuple
 
 # A size known only at run time stays `int`; the literal one is kept (the bound's doing).
 def from_data(n: int) -> None:
-    reveal_type(nn.Linear(n, 10))  # R: typedtorch.nn._linear.Linear[int, Literal[10]]
-    reveal_type(nn.Linear(10, n))  # R: typedtorch.nn._linear.Linear[Literal[10], int]
+    reveal_type(nn.Linear(n, 10))  # R: typedtorch.nn._linear.Linear[Any, Literal[10]]
+    reveal_type(nn.Linear(10, n))  # R: typedtorch.nn._linear.Linear[Literal[10], Any]
 
 
 # Symbolic batch sizes flow through.

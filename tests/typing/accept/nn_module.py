@@ -23,7 +23,7 @@ class Net(nn.Module):
 
 net = Net(128)
 reveal_type(net(tt.zeros(32, 784)))  # R: typedtorch._tensor.Tensor[Literal[32], Literal[10]]
-reveal_type(net.fc1)  # R: typedtorch.nn._linear.Linear[Literal[784], int]
+reveal_type(net.fc1)  # R: typedtorch.nn._linear.Linear[Literal[784], Any]
 reveal_type(net.train())  # R: accept.nn_module.Net
 reveal_type(net.eval())  # R: accept.nn_module.Net
 reveal_type(net.to("cpu"))  # R: accept.nn_module.Net
@@ -36,7 +36,7 @@ net.load_state_dict(net.state_dict())
 net.zero_grad()
 
 # Gradients keep the parameter's shape.
-reveal_type(net.fc2.weight.grad)  # R: typedtorch._tensor.Tensor[int, Literal[10]] | None
+reveal_type(net.fc2.weight.grad)  # R: typedtorch._tensor.Tensor[Any, Literal[10]] | None
 
 
 # Children in lists and dicts are found by named_parameters at run time; typing is unaffected.

@@ -35,9 +35,9 @@ reveal_type(nn.Linear(N_IN, Config.hidden))  # R: typedtorch.nn._linear.Linear[L
 
 # What may change stays an int.
 def sized(k: int) -> None:
-    reveal_type(nn.Linear(k, 10))  # R: typedtorch.nn._linear.Linear[int, Literal[10]]
-    reveal_type(tt.zeros(*(k, 2)))  # R: typedtorch._tensor.Tensor[int, Literal[2]]
+    reveal_type(nn.Linear(k, 10))  # R: typedtorch.nn._linear.Linear[Any, Literal[10]]
+    reveal_type(tt.zeros(*(k, 2)))  # R: typedtorch._tensor.Tensor[Any, Literal[2]]
 
 
 mutable = (4, 2)
-reveal_type(tt.zeros(*mutable))  # R: typedtorch._tensor.Tensor[int, int]
+reveal_type(tt.zeros(*mutable))  # R: typedtorch._tensor.Tensor[Any, Any]

@@ -31,9 +31,9 @@ def layer(x: Matrix[B, L[784]]) -> Matrix[B, L[128]]:
 
 # Unknown sizes stay unknown: the plugin leaves them to the overloads.
 any_rank: Tensor[*tuple[Any, ...]] = tt.tensor([[1.0, 2.0]])
-reveal_type(any_rank @ a)  # R: typedtorch._tensor.Tensor[Any, Literal[2]]
+reveal_type(any_rank @ a)  # R: typedtorch._tensor.Tensor[*tuple[Any, ...]]
 m_any: Matrix[Any, Any] = tt.zeros(3, 3)
-reveal_type(a @ m_any)  # R: typedtorch._tensor.Tensor[*tuple[Any, ...]]
+reveal_type(a @ m_any)  # R: typedtorch._tensor.Tensor[Literal[4], Any]
 
 # An error code of its own: `shape` silences exactly the plugin's error, and the
 # result after an error is a tensor of unknown shape.

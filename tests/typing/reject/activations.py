@@ -15,8 +15,8 @@ m = tt.zeros(4, 2)
 mt = tt.zeros(2, 4)
 v3 = tt.zeros(3)
 
-tt.where(m > 0, m, mt)  # E: Cannot infer value of type parameter "S" of "where"
-tt.where(v3 > 0, m, 0.0)  # E: Cannot infer value of type parameter "S" of "where"
+tt.where(m > 0, m, mt)  # E: where: shapes do not broadcast
+tt.where(v3 > 0, m, 0.0)  # E: where: shapes do not broadcast
 tt.maximum(m, mt)  # E: Cannot infer value of type parameter "S" of "maximum"
 tt.maximum(m, v3)  # E: Cannot infer value of type parameter "S" of "maximum"
 m.maximum(mt)  # E: Argument 1 to "maximum" of "Tensor" has incompatible type "Tensor[Literal[2], Literal[4]]"

@@ -15,7 +15,7 @@ a: Matrix[L[4], L[2]] = v  # E: Incompatible types in assignment (expression has
 b: Vector[L[3]] = s  # E: Incompatible types in assignment
 c: Scalar = v  # E: Incompatible types in assignment
 d: Vector[L[4]] = m  # E: Incompatible types in assignment
-e: Tensor[L[4], L[2]] = tt.zeros(2, 4)  # E: incompatible type "Literal[2]"; expected "Literal[4]"
+e: Tensor[L[4], L[2]] = tt.zeros(2, 4)  # E: Incompatible types in assignment (expression has type "Tensor[Literal[2], Literal[4]]", variable has type "Tensor[Literal[4], Literal[2]]")  [assignment]
 
 
 def matrix_only(x: Matrix[L[4], L[2]]) -> None: ...

@@ -16,7 +16,7 @@ v.backward()  # E: Invalid self argument "Tensor[Literal[3]]" to attribute funct
 w.mean(dim=0).backward()  # E: Invalid self argument "Tensor[Literal[2]]"
 w.grad + w  # E: Unsupported operand types for + ("None" and "Tensor[Literal[4], Literal[2]]")
 g: Matrix[L[4], L[2]] = w.grad  # E: Incompatible types in assignment (expression has type "Tensor[Literal[4], Literal[2]] | None", variable has type "Tensor[Literal[4], Literal[2]]")
-w.grad = tt.zeros(2, 4)  # E: Argument 1 to "zeros" has incompatible type "Literal[2]"; expected "Literal[4]"
+w.grad = tt.zeros(2, 4)  # E: Incompatible types in assignment (expression has type "Tensor[Literal[2], Literal[4]]", variable has type "Tensor[Literal[4], Literal[2]] | None")  [assignment]
 w.grad = v  # E: Incompatible types in assignment (expression has type "Tensor[Literal[3]]", variable has type "Tensor[Literal[4], Literal[2]] | None")
 vg = v.grad
 assert vg is not None

@@ -40,7 +40,5 @@ def batches() -> None:
     ttd.DataLoader(train.images, test.labels)  # E: Cannot infer value of type parameter "N" of "DataLoader"
     for x, _ in ttd.DataLoader(ttd.MNIST(), batch_size=64):
         mlp(x)  # E: Argument 1 to "mlp" has incompatible type "Tensor[Any, Literal[28], Literal[28]]"
-    for xb in ttd.DataLoader(train.images):
-        _images, _labels = xb  # E: [misc]
     ttd.DataLoader(train, batch_size=64, shuffle=True, seed="0")  # E: No overload variant of "DataLoader" matches
     ttd.DataLoader(train, test)  # E: No overload variant of "DataLoader" matches

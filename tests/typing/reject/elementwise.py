@@ -26,11 +26,8 @@ m + v3  # E: add: shapes do not broadcast: Tensor[4, 2] + Tensor[3] (last dim: 2
 v3 + m  # E: add: shapes do not broadcast: Tensor[3] + Tensor[4, 2] (last dim: 3 != 2)  [shape]
 m * v4  # E: mul: shapes do not broadcast: Tensor[4, 2] * Tensor[4] (last dim: 2 != 4)  [shape]
 v4 / m  # E: div: shapes do not broadcast: Tensor[4] / Tensor[4, 2] (last dim: 4 != 2)  [shape]
-m - t3  # E: sub: shapes do not broadcast: Tensor[4, 2] - Tensor[3, 4, 2] (ranks 2 and 3: only equal shapes, a Scalar or a Vector of the last dim broadcast)  [shape]
 v2 + v3  # E: add: shapes do not broadcast: Tensor[2] + Tensor[3] (dim 0: 2 != 3)  [shape]
-m ** m  # E: Unsupported operand types for ** ("Tensor[Literal[4], Literal[2]]" and "Tensor[Literal[4], Literal[2]]")
-m ** s  # E: Unsupported operand types for ** ("Tensor[Literal[4], Literal[2]]" and "Tensor[()]")
-2.0 ** m  # E: No overload variant of "__pow__" of "float" matches argument type "Tensor[Literal[4], Literal[2]]"
+m ** v3  # E: pow: shapes do not broadcast: Tensor[4, 2] ** Tensor[3] (last dim: 2 != 3)  [shape]
 m + "1"  # E: No overload variant of "__add__" of "Tensor" matches argument type "str"
 "1" * m  # E: Unsupported operand types for * ("str" and "Tensor[Literal[4], Literal[2]]")
 m + None  # E: No overload variant of "__add__" of "Tensor" matches argument type "None"

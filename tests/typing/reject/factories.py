@@ -7,16 +7,16 @@ from typing import Literal as L
 import typedtorch as tt
 from typedtorch import Matrix, Scalar, Tensor, Vector
 
-a: Matrix[L[4], L[3]] = tt.zeros(4, 2)  # E: incompatible type "Literal[2]"; expected "Literal[3]"
-b: Matrix[L[4], L[3]] = tt.ones(3, 4)  # E: Argument 1 to "ones" has incompatible type "Literal[3]"
-c: Vector[L[4]] = tt.randn(5)  # E: incompatible type "Literal[5]"; expected "Literal[4]"
-d: Tensor[L[2], L[3], L[4]] = tt.rand(2, 3, 5)  # E: incompatible type "Literal[5]"; expected "Literal[4]"
-e: Matrix[L[4], L[3]] = tt.full((4, 2), 0.5)  # E: [arg-type]
-f: Vector[L[4]] = tt.arange(5)  # E: incompatible type "Literal[5]"; expected "Literal[4]"
+a: Matrix[L[4], L[3]] = tt.zeros(4, 2)  # E: Incompatible types in assignment (expression has type "Tensor[Literal[4], Literal[2]]", variable has type "Tensor[Literal[4], Literal[3]]")  [assignment]
+b: Matrix[L[4], L[3]] = tt.ones(3, 4)  # E: Incompatible types in assignment (expression has type "Tensor[Literal[3], Literal[4]]", variable has type "Tensor[Literal[4], Literal[3]]")  [assignment]
+c: Vector[L[4]] = tt.randn(5)  # E: Incompatible types in assignment (expression has type "Tensor[Literal[5]]", variable has type "Tensor[Literal[4]]")  [assignment]
+d: Tensor[L[2], L[3], L[4]] = tt.rand(2, 3, 5)  # E: Incompatible types in assignment (expression has type "Tensor[Literal[2], Literal[3], Literal[5]]", variable has type "Tensor[Literal[2], Literal[3], Literal[4]]")  [assignment]
+e: Matrix[L[4], L[3]] = tt.full((4, 2), 0.5)  # E: Incompatible types in assignment (expression has type "Tensor[Literal[4], Literal[2]]", variable has type "Tensor[Literal[4], Literal[3]]")  [assignment]
+f: Vector[L[4]] = tt.arange(5)  # E: Incompatible types in assignment (expression has type "Tensor[Literal[5]]", variable has type "Tensor[Literal[4]]")  [assignment]
 g: Scalar = tt.zeros(1)  # E: Incompatible types in assignment
 h: Matrix[L[4], L[2]] = tt.zeros(4)  # E: Incompatible types in assignment
 i: Vector[L[4]] = tt.zeros(4, 1)  # E: Incompatible types in assignment
-j: Tensor[L[1], L[2], L[3], L[4], L[5], L[6]] = tt.ones(1, 2, 3, 4, 5, 7)  # E: incompatible type "Literal[7]"; expected "Literal[6]"
+j: Tensor[L[1], L[2], L[3], L[4], L[5], L[6]] = tt.ones(1, 2, 3, 4, 5, 7)  # E: Incompatible types in assignment (expression has type "Tensor[Literal[1], Literal[2], Literal[3], Literal[4], Literal[5], Literal[7]]", variable has type "Tensor[Literal[1], Literal[2], Literal[3], Literal[4], Literal[5], Literal[6]]")  [assignment]
 m = tt.zeros(4, 2)
 k: Matrix[L[4], L[3]] = m  # E: Incompatible types in assignment (expression has type "Tensor[Literal[4], Literal[2]]", variable has type "Tensor[Literal[4], Literal[3]]")
 
@@ -24,7 +24,7 @@ k: Matrix[L[4], L[3]] = m  # E: Incompatible types in assignment (expression has
 def needs_matrix(x: Matrix[L[4], L[3]]) -> None: ...
 
 
-needs_matrix(tt.zeros(4, 2))  # E: incompatible type "Literal[2]"; expected "Literal[3]"
+needs_matrix(tt.zeros(4, 2))  # E: Argument 1 to "needs_matrix" has incompatible type "Tensor[Literal[4], Literal[2]]"; expected "Tensor[Literal[4], Literal[3]]"  [arg-type]
 needs_matrix(m)  # E: Argument 1 to "needs_matrix" has incompatible type "Tensor[Literal[4], Literal[2]]"
 tt.zeros(4.0)  # E: No overload variant of "zeros" matches argument type "float"
 tt.zeros("4")  # E: No overload variant of "zeros"

@@ -24,7 +24,7 @@ w = tt.zeros(3)
 x = tt.zeros(5, 3)
 dloss = tt.grad(loss_w)
 
-dloss(tt.zeros(4), x)  # E: incompatible type "Literal[4]"; expected "Literal[3]"
+dloss(tt.zeros(4), x)  # E: Argument 1 has incompatible type "Tensor[Literal[4]]"; expected "Tensor[Literal[3]]"  [arg-type]
 v4 = tt.zeros(4)
 dloss(v4, x)  # E: Argument 1 has incompatible type "Tensor[Literal[4]]"; expected "Tensor[Literal[3]]"
 dloss(w, tt.zeros(3, 5))  # E: [arg-type]

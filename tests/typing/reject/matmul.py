@@ -22,9 +22,9 @@ v3 @ v2  # E: matmul: inner dimensions differ: Tensor[3] @ Tensor[2] (3 != 2)  [
 v3 @ a  # E: matmul: inner dimensions differ: Tensor[3] @ Tensor[4, 2] (3 != 4)  [shape]
 tt.zeros(7, 4, 2) @ tt.zeros(7, 3, 5)  # E: matmul: inner dimensions differ: Tensor[7, 4, 2] @ Tensor[7, 3, 5] (2 != 3)  [shape]
 x3 = tt.zeros(7, 4, 2)
-x3 @ tt.zeros(6, 2, 5)  # E: matmul: batch dimensions differ: Tensor[7, 4, 2] @ Tensor[6, 2, 5] (dim 0: 7 != 6)  [shape]
+x3 @ tt.zeros(6, 2, 5)  # E: matmul: batch dimensions do not broadcast: Tensor[7, 4, 2] @ Tensor[6, 2, 5] (dim 0: 7 != 6)  [shape]
 y3 = tt.zeros(6, 2, 5)
-x3 @ y3  # E: matmul: batch dimensions differ: Tensor[7, 4, 2] @ Tensor[6, 2, 5] (dim 0: 7 != 6)  [shape]
+x3 @ y3  # E: matmul: batch dimensions do not broadcast: Tensor[7, 4, 2] @ Tensor[6, 2, 5] (dim 0: 7 != 6)  [shape]
 tt.zeros() @ a  # E: matmul: a Scalar operand: Tensor[()] @ Tensor[4, 2] (@ needs at least one dim on each side)  [shape]
 a @ 2.0  # E: No overload variant of "__matmul__" of "Tensor" matches argument type "float"
 a @ a  # E: matmul: inner dimensions differ: Tensor[4, 2] @ Tensor[4, 2] (2 != 4)  [shape]

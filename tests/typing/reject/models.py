@@ -45,10 +45,10 @@ def good(x: Matrix[B, L[784]]) -> Matrix[B, L[10]]:
     return x @ tt.randn(784, 10)
 
 
-good(tt.zeros(32, 100))  # E: Argument 2 to "zeros" has incompatible type "Literal[100]"; expected "Literal[784]"
+good(tt.zeros(32, 100))  # E: Argument 1 to "good" has incompatible type "Tensor[Literal[32], Literal[100]]"; expected "Tensor[Literal[32], Literal[784]]"  [arg-type]
 x100 = tt.zeros(32, 100)
 good(x100)  # E: Argument 1 to "good" has incompatible type "Tensor[Literal[32], Literal[100]]"; expected "Tensor[Literal[32], Literal[784]]"
-y: Matrix[L[16], L[10]] = good(tt.zeros(32, 784))  # E: incompatible type "Literal[32]"; expected "Literal[16]"
+y: Matrix[L[16], L[10]] = good(tt.zeros(32, 784))  # E: Argument 1 to "good" has incompatible type "Tensor[Literal[32], Literal[784]]"; expected "Tensor[Literal[16], Literal[784]]"  [arg-type]
 linear(tt.zeros(8, 3), tt.zeros(4, 5), tt.zeros(5))  # E: Cannot infer value of type parameter "I" of "linear"
 linear(tt.zeros(8, 3), tt.zeros(3, 5), tt.zeros(6))  # E: Cannot infer value of type parameter "O" of "linear"
 
@@ -62,6 +62,6 @@ class MLP(Generic[I, O]):
         return (x @ self.w1).tanh() @ self.w2
 
 
-MLP(tt.randn(3, 64), tt.randn(32, 2))  # E: incompatible type "Literal[32]"; expected "Literal[64]"
+MLP(tt.randn(3, 64), tt.randn(32, 2))  # E: Argument 2 to "MLP" has incompatible type "Tensor[Literal[32], Literal[2]]"; expected "Tensor[Literal[64], Literal[2]]"  [arg-type]
 net = MLP(tt.randn(3, 64), tt.randn(64, 2))
-net(tt.zeros(16, 4))  # E: Argument 2 to "zeros" has incompatible type "Literal[4]"; expected "Literal[3]"
+net(tt.zeros(16, 4))  # E: Argument 1 to "__call__" of "MLP" has incompatible type "Tensor[Literal[16], Literal[4]]"; expected "Tensor[Literal[16], Literal[3]]"  [arg-type]

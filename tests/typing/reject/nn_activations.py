@@ -16,7 +16,7 @@ B = TypeVar("B")
 
 x = tt.zeros(64, 128)
 a: Matrix[L[64], L[10]] = nn.ReLU()(x)  # E: Argument 1 to "__call__" of "ReLU" has incompatible type "Tensor[Literal[64], Literal[128]]"; expected "Tensor[Literal[64], Literal[10]]"
-b: Matrix[L[64], L[128]] = nn.Sigmoid()(tt.zeros(64, 12))  # E: Argument 2 to "zeros" has incompatible type "Literal[12]"; expected "Literal[128]"
+b: Matrix[L[64], L[128]] = nn.Sigmoid()(tt.zeros(64, 12))  # E: Argument 1 to "__call__" of "Sigmoid" has incompatible type "Tensor[Literal[64], Literal[12]]"; expected "Tensor[Literal[64], Literal[128]]"  [arg-type]
 c: Tensor[L[64]] = nn.Softmax()(x)  # E: Argument 1 to "__call__" of "Softmax" has incompatible type "Tensor[Literal[64], Literal[128]]"; expected "Tensor[Literal[64]]"
 d: Matrix[L[128], L[64]] = nn.Dropout(0.5)(x)  # E: Argument 1 to "__call__" of "Dropout" has incompatible type "Tensor[Literal[64], Literal[128]]"; expected "Tensor[Literal[128], Literal[64]]"
 nn.Flatten(start_dim=2)  # E: Argument "start_dim" to "Flatten" has incompatible type "Literal[2]"; expected "Literal[1]"

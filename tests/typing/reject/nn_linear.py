@@ -17,10 +17,10 @@ fc(tt.zeros(64, 100))  # E: Linear[784, 128]: input is Tensor[64, 100], expected
 fc(tt.zeros(5, 64, 100))  # E: Linear[784, 128]: input is Tensor[5, 64, 100], expected Tensor[5, 64, 784] (last dim: 100 != 784)  [shape]
 fc(tt.zeros(784, 64))  # E: Linear[784, 128]: input is Tensor[784, 64], expected Tensor[784, 784] (last dim: 64 != 784)  [shape]
 y: Matrix[L[64], L[10]] = fc(tt.zeros(64, 784))  # E: Incompatible types in assignment
-declared: nn.Linear[L[784], L[10]] = nn.Linear(784, 128)  # E: Argument 2 to "Linear" has incompatible type "Literal[128]"; expected "Literal[10]"
+declared: nn.Linear[L[784], L[10]] = nn.Linear(784, 128)  # E: Incompatible types in assignment (expression has type "Linear[Literal[784], Literal[128]]", variable has type "Linear[Literal[784], Literal[10]]")  [assignment]
 nn.Linear("784", 128)  # E: Value of type variable "In" of "Linear" cannot be "Literal['784']"
 nn.Linear(784, 12.5)  # E: Value of type variable "Out" of "Linear" cannot be "float"
-fc.weight = tt.zeros(128, 784)  # E: Argument 1 to "zeros" has incompatible type "Literal[128]"; expected "Literal[784]"
+fc.weight = tt.zeros(128, 784)  # E: Incompatible types in assignment (expression has type "Tensor[Literal[128], Literal[784]]", variable has type "Tensor[Literal[784], Literal[128]]")  [assignment]
 
 
 def wrong_input(x: Matrix[B, L[100]]) -> Matrix[B, L[128]]:

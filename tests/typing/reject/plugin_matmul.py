@@ -19,10 +19,10 @@ a @ c  # E: matmul: inner dimensions differ: Tensor[4, 2] @ Tensor[3, 5] (2 != 3
 a @ tt.zeros(3)  # E: matmul: inner dimensions differ: Tensor[4, 2] @ Tensor[3] (2 != 3)
 tt.zeros(3) @ tt.zeros(2)  # E: matmul: inner dimensions differ: Tensor[3] @ Tensor[2] (3 != 2)
 tt.zeros(3) @ a  # E: matmul: inner dimensions differ: Tensor[3] @ Tensor[4, 2] (3 != 4)
-tt.zeros(7, 4, 2) @ tt.zeros(6, 2, 5)  # E: matmul: batch dimensions differ: Tensor[7, 4, 2] @ Tensor[6, 2, 5] (dim 0: 7 != 6)
+tt.zeros(7, 4, 2) @ tt.zeros(6, 2, 5)  # E: matmul: batch dimensions do not broadcast: Tensor[7, 4, 2] @ Tensor[6, 2, 5] (dim 0: 7 != 6)
 tt.zeros(5, 4, 3) @ tt.zeros(4, 7)  # E: matmul: inner dimensions differ: Tensor[5, 4, 3] @ Tensor[4, 7] (3 != 4)
-a @ tt.zeros(7, 2, 5)  # E: matmul: ranks 2 and 3 do not multiply: Tensor[4, 2] @ Tensor[7, 2, 5]
-tt.zeros(7, 4, 2) @ tt.zeros(2)  # E: matmul: ranks 3 and 1 do not multiply
+a @ tt.zeros(7, 3, 5)  # E: matmul: inner dimensions differ: Tensor[4, 2] @ Tensor[7, 3, 5] (2 != 3)
+tt.zeros(7, 4, 2) @ tt.zeros(3)  # E: matmul: inner dimensions differ: Tensor[7, 4, 2] @ Tensor[3] (2 != 3)
 tt.zeros() @ a  # E: matmul: a Scalar operand: Tensor[()] @ Tensor[4, 2]  # E: Invalid self argument "Tensor[()]"
 a @ 2.0  # E: No overload variant of "__matmul__" of "Tensor" matches argument type "float"
 
