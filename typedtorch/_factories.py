@@ -18,11 +18,17 @@ from ._dims import D0, D1, D2, D3, D4, D5, S, Size
 from ._dtypes import DTypeLike, dtype_name
 from ._tensor import AnyTensor, Tensor, adopt, make
 
+
+def check_tensor(x: object, op: str) -> None:
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{op}: expected a Tensor, got {type(x).__name__}")
+
+
 _Fill = Callable[[Backend, tuple[int, ...], str], Array]
 _DEFAULT_FLOAT = "float32"
 
 
-def _build(name: str, fill: _Fill, shape: tuple[int, ...], dtype: DTypeLike, device: str | None, requires_grad: bool) -> AnyTensor:  # fmt: skip
+def _build(name: str, fill: _Fill, shape: tuple[Any, ...], dtype: DTypeLike, device: str | None, requires_grad: bool) -> AnyTensor:  # fmt: skip
     if len(shape) == 1 and isinstance(shape[0], tuple | list):
         shape = tuple(shape[0])  # zeros((4, 2)) as zeros(4, 2), as PyTorch accepts
     for n in shape:
@@ -83,7 +89,7 @@ def zeros(shape: tuple[Size[D0], Size[D1], Size[D2]], /, *, dtype: DTypeLike = N
 def zeros(shape: tuple[Size[D0], Size[D1], Size[D2], Size[D3]], /, *, dtype: DTypeLike = None, device: str | None = None, requires_grad: bool = False) -> Tensor[D0, D1, D2, D3]: ...
 @overload
 def zeros(d0: int, d1: int, d2: int, d3: int, d4: int, d5: int, d6: int, /, *shape: int, dtype: DTypeLike = None, device: str | None = None, requires_grad: bool = False) -> AnyTensor: ...
-def zeros(*shape: int, dtype: DTypeLike = None, device: str | None = None, requires_grad: bool = False) -> AnyTensor:
+def zeros(*shape: Any, dtype: DTypeLike = None, device: str | None = None, requires_grad: bool = False) -> AnyTensor:
     """A tensor of zeros: ``tt.zeros(4, 2)`` is ``Matrix[Literal[4], Literal[2]]``."""
     return _build("zeros", _zeros, shape, dtype, device, requires_grad)
 
@@ -112,7 +118,7 @@ def ones(shape: tuple[Size[D0], Size[D1], Size[D2]], /, *, dtype: DTypeLike = No
 def ones(shape: tuple[Size[D0], Size[D1], Size[D2], Size[D3]], /, *, dtype: DTypeLike = None, device: str | None = None, requires_grad: bool = False) -> Tensor[D0, D1, D2, D3]: ...
 @overload
 def ones(d0: int, d1: int, d2: int, d3: int, d4: int, d5: int, d6: int, /, *shape: int, dtype: DTypeLike = None, device: str | None = None, requires_grad: bool = False) -> AnyTensor: ...
-def ones(*shape: int, dtype: DTypeLike = None, device: str | None = None, requires_grad: bool = False) -> AnyTensor:
+def ones(*shape: Any, dtype: DTypeLike = None, device: str | None = None, requires_grad: bool = False) -> AnyTensor:
     """A tensor of ones: ``tt.ones(3)`` is ``Vector[Literal[3]]``."""
     return _build("ones", _ones, shape, dtype, device, requires_grad)
 
@@ -141,7 +147,7 @@ def randn(shape: tuple[Size[D0], Size[D1], Size[D2]], /, *, dtype: DTypeLike = N
 def randn(shape: tuple[Size[D0], Size[D1], Size[D2], Size[D3]], /, *, dtype: DTypeLike = None, device: str | None = None, requires_grad: bool = False) -> Tensor[D0, D1, D2, D3]: ...
 @overload
 def randn(d0: int, d1: int, d2: int, d3: int, d4: int, d5: int, d6: int, /, *shape: int, dtype: DTypeLike = None, device: str | None = None, requires_grad: bool = False) -> AnyTensor: ...
-def randn(*shape: int, dtype: DTypeLike = None, device: str | None = None, requires_grad: bool = False) -> AnyTensor:
+def randn(*shape: Any, dtype: DTypeLike = None, device: str | None = None, requires_grad: bool = False) -> AnyTensor:
     """Standard normal draws, seeded by ``tt.manual_seed``: ``tt.randn(3, requires_grad=True)``."""
     return _build("randn", _normal, shape, dtype, device, requires_grad)
 
@@ -170,7 +176,7 @@ def rand(shape: tuple[Size[D0], Size[D1], Size[D2]], /, *, dtype: DTypeLike = No
 def rand(shape: tuple[Size[D0], Size[D1], Size[D2], Size[D3]], /, *, dtype: DTypeLike = None, device: str | None = None, requires_grad: bool = False) -> Tensor[D0, D1, D2, D3]: ...
 @overload
 def rand(d0: int, d1: int, d2: int, d3: int, d4: int, d5: int, d6: int, /, *shape: int, dtype: DTypeLike = None, device: str | None = None, requires_grad: bool = False) -> AnyTensor: ...
-def rand(*shape: int, dtype: DTypeLike = None, device: str | None = None, requires_grad: bool = False) -> AnyTensor:
+def rand(*shape: Any, dtype: DTypeLike = None, device: str | None = None, requires_grad: bool = False) -> AnyTensor:
     """Uniform draws in [0, 1), seeded by ``tt.manual_seed``: ``tt.rand(2, 2)``."""
     return _build("rand", _uniform, shape, dtype, device, requires_grad)
 # fmt: on
@@ -319,22 +325,24 @@ def linspace(
 
 
 @overload
-def randint(high: int, size: tuple[Size[D0]], *, dtype: DTypeLike = None, device: str | None = None) -> Tensor[D0]: ...
-@overload
 def randint(
-    high: int, size: tuple[Size[D0], Size[D1]], *, dtype: DTypeLike = None, device: str | None = None
-) -> Tensor[D0, D1]: ...
-@overload
-def randint(
-    low: int, high: int, size: tuple[Size[D0]], *, dtype: DTypeLike = None, device: str | None = None
+    high: int, size: tuple[Size[D0]], /, *, dtype: DTypeLike = None, device: str | None = None
 ) -> Tensor[D0]: ...
 @overload
 def randint(
-    low: int, high: int, size: tuple[Size[D0], Size[D1]], *, dtype: DTypeLike = None, device: str | None = None
+    high: int, size: tuple[Size[D0], Size[D1]], /, *, dtype: DTypeLike = None, device: str | None = None
 ) -> Tensor[D0, D1]: ...
 @overload
 def randint(
-    low: int, high: int, size: tuple[int, ...], *, dtype: DTypeLike = None, device: str | None = None
+    low: int, high: int, size: tuple[Size[D0]], /, *, dtype: DTypeLike = None, device: str | None = None
+) -> Tensor[D0]: ...
+@overload
+def randint(
+    low: int, high: int, size: tuple[Size[D0], Size[D1]], /, *, dtype: DTypeLike = None, device: str | None = None
+) -> Tensor[D0, D1]: ...
+@overload
+def randint(
+    low: int, high: int, size: tuple[int, ...], /, *, dtype: DTypeLike = None, device: str | None = None
 ) -> AnyTensor: ...
 def randint(*args: Any, dtype: DTypeLike = None, device: str | None = None) -> AnyTensor:
     """Integers uniform in ``[low, high)`` (``low`` defaults to 0), int64, seeded by ``tt.manual_seed``.
@@ -366,10 +374,10 @@ def randint(*args: Any, dtype: DTypeLike = None, device: str | None = None) -> A
 def _like(
     name: str, x: Tensor[*S], fill: _Fill, dtype: DTypeLike, device: str | None, requires_grad: bool
 ) -> Tensor[*S]:
-    if not isinstance(x, Tensor):
-        raise TypeError(f"{name}: expected a Tensor, got {type(x).__name__}")
+    check_tensor(x, name)
     dname = dtype_name(dtype) if dtype is not None else x._backend.dtype_name(x._data)
-    return _build(name, fill, x.shape, dname, device if device is not None else x.device, requires_grad)  # type: ignore[return-value]
+    out: Tensor[*S] = _build(name, fill, x.shape, dname, device if device is not None else x.device, requires_grad)
+    return out
 
 
 def zeros_like(

@@ -370,8 +370,9 @@ def einsum(equation: str, *operands: AnyTensor) -> AnyTensor:
     >>> tt.einsum("ij,jk->ik", tt.ones(2, 3), tt.ones(3, 4)).shape
     (2, 4)
     """
-    if len(operands) == 1 and isinstance(operands[0], list | tuple):
-        operands = tuple(operands[0])
+    first: object = operands[0] if len(operands) == 1 else None
+    if isinstance(first, list | tuple):  # tt.einsum(eq, [a, b]), as torch.einsum accepts
+        operands = tuple(first)
     for i, t in enumerate(operands):
         _ops.check_tensor(t, "einsum", f"operand {i}")
     parsed = _oprules.parse_einsum(equation, len(operands))

@@ -42,7 +42,11 @@ def _number(v: float) -> float:
 
 
 def check_tensor(x: object, op: str, what: str = "input") -> None:
-    """A clear error for a list, an ndarray or anything else where a tensor belongs."""
+    """A clear error for a list, an ndarray or anything else where a tensor belongs.
+
+    Called unconditionally (it checks for itself), so that the static types of the
+    callers' parameters do not make mypy call the check unreachable.
+    """
     if not isinstance(x, Tensor):
         kind = type(x).__name__
         hint = "; wrap data with tt.tensor()" if kind in ("list", "tuple", "ndarray", "float", "int") else ""
@@ -54,7 +58,7 @@ def check_tensor(x: object, op: str, what: str = "input") -> None:
 
 def apply1(fn: UnaryOp, x: AnyTensor) -> AnyTensor:
     """Run a one-input op and record it when ``x`` needs a gradient."""
-    if not isinstance(x, Tensor):
+    if x.__class__ is not Tensor:  # a list or an ndarray where a tensor belongs: a clear error
         check_tensor(x, fn.name)
     backend = x._backend
     fn.xp = backend.xp
@@ -162,13 +166,12 @@ def cast(t: AnyTensor, name: str) -> AnyTensor:
 
 def apply_n(fn: ManyOp, inputs: Sequence[AnyTensor]) -> AnyTensor:
     """Run an op over a list of tensors (``cat``, ``stack``), all on one device."""
-    if isinstance(inputs, Tensor) or not isinstance(inputs, Sequence):
+    if not isinstance(inputs, list | tuple):
         raise TypeError(f"{fn.name}: expected a sequence (list or tuple) of tensors, got {type(inputs).__name__}")
     if not inputs:
         raise ValueError(f"{fn.name}: expected a non-empty sequence of tensors")
     for i, t in enumerate(inputs):
-        if not isinstance(t, Tensor):
-            check_tensor(t, fn.name, f"tensor {i}")
+        check_tensor(t, fn.name, f"tensor {i}")
     backend = inputs[0]._backend
     for t in inputs:
         if t._backend is not backend:

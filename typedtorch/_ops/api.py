@@ -55,15 +55,13 @@ def _sizes_arg(op: str, shape: tuple[Any, ...]) -> tuple[int, ...]:
 
 def reshape_op(x: AnyTensor, shape: tuple[Any, ...], op: str) -> AnyTensor:
     sizes = _sizes_arg(op, shape)
-    if not isinstance(x, Tensor):
-        check_tensor(x, op)
+    check_tensor(x, op)
     _raise(_oprules.reshape(op, tuple(x._data.shape), sizes, R))
     return apply1(Reshape(sizes, op), x)
 
 
 def flatten_op(x: AnyTensor, start_dim: int, end_dim: int) -> AnyTensor:
-    if not isinstance(x, Tensor):
-        check_tensor(x, "flatten")
+    check_tensor(x, "flatten")
     shape = tuple(x._data.shape)
     v = _raise(_oprules.flatten(shape, start_dim, end_dim, R))
     target = tuple(int(d) for d in v.dims)  # type: ignore[call-overload]
@@ -74,8 +72,7 @@ def flatten_op(x: AnyTensor, start_dim: int, end_dim: int) -> AnyTensor:
 
 def permute_dims_op(x: AnyTensor, dims: Sequence[Any]) -> AnyTensor:
     dims = _ints("permute", dims, "dims")
-    if not isinstance(x, Tensor):
-        check_tensor(x, "permute")
+    check_tensor(x, "permute")
     shape = tuple(x._data.shape)
     _raise(_oprules.permute(shape, dims, R))
     order = tuple(d % len(shape) for d in dims) if shape else ()
@@ -86,8 +83,7 @@ def permute_dims_op(x: AnyTensor, dims: Sequence[Any]) -> AnyTensor:
 
 def transpose_op(x: AnyTensor, d0: int, d1: int) -> AnyTensor:
     d0, d1 = _ints("transpose", (d0, d1), "dims")
-    if not isinstance(x, Tensor):
-        check_tensor(x, "transpose")
+    check_tensor(x, "transpose")
     shape = tuple(x._data.shape)
     _raise(_oprules.transpose(shape, d0, d1, R))
     rank = len(shape)
@@ -110,15 +106,13 @@ def permute_op(x: AnyTensor, which: str) -> AnyTensor:
 
 def unsqueeze_op(x: AnyTensor, dim: int) -> AnyTensor:
     (dim,) = _ints("unsqueeze", (dim,), "dim")
-    if not isinstance(x, Tensor):
-        check_tensor(x, "unsqueeze")
+    check_tensor(x, "unsqueeze")
     v = _raise(_oprules.unsqueeze(tuple(x._data.shape), dim, R))
     return apply1(Reshape(tuple(int(d) for d in v.dims), "unsqueeze"), x)  # type: ignore[call-overload]
 
 
 def squeeze_op(x: AnyTensor, dim: int | Sequence[int] | None) -> AnyTensor:
-    if not isinstance(x, Tensor):
-        check_tensor(x, "squeeze")
+    check_tensor(x, "squeeze")
     if dim is not None:
         dim = _ints("squeeze", (dim,) if isinstance(dim, int) else tuple(dim), "dim")
     v = _raise(_oprules.squeeze(tuple(x._data.shape), dim, R))
@@ -130,8 +124,7 @@ def squeeze_op(x: AnyTensor, dim: int | Sequence[int] | None) -> AnyTensor:
 
 def expand_op(x: AnyTensor, sizes: Sequence[Any]) -> AnyTensor:
     sizes = _ints("expand", sizes)
-    if not isinstance(x, Tensor):
-        check_tensor(x, "expand")
+    check_tensor(x, "expand")
     v = _raise(_oprules.expand(tuple(x._data.shape), sizes, R))
     target = tuple(int(d) for d in v.dims)  # type: ignore[call-overload]
     if target == tuple(x._data.shape):
@@ -153,8 +146,7 @@ def _slices(x: AnyTensor, pieces: tuple[tuple[Any, ...], ...], dim: int) -> tupl
 
 
 def split_op(x: AnyTensor, sizes: int | Sequence[int], dim: int) -> tuple[AnyTensor, ...]:
-    if not isinstance(x, Tensor):
-        check_tensor(x, "split")
+    check_tensor(x, "split")
     if not isinstance(sizes, int):
         sizes = _ints("split", tuple(sizes))
     elif isinstance(sizes, bool):
@@ -167,8 +159,7 @@ def split_op(x: AnyTensor, sizes: int | Sequence[int], dim: int) -> tuple[AnyTen
 
 
 def chunk_op(x: AnyTensor, chunks: int, dim: int) -> tuple[AnyTensor, ...]:
-    if not isinstance(x, Tensor):
-        check_tensor(x, "chunk")
+    check_tensor(x, "chunk")
     out = _oprules.chunk(tuple(x._data.shape), chunks, dim, R)
     if isinstance(out, _oprules.Bad):
         raise ShapeError(out.message)
@@ -199,8 +190,7 @@ def _is_advanced(k: Any) -> bool:
 
 
 def getitem(x: AnyTensor, key: Any) -> AnyTensor:
-    if not isinstance(x, Tensor):
-        check_tensor(x, "index")
+    check_tensor(x, "index")
     backend = x._backend
     xp = backend.xp
     items = list(key) if isinstance(key, tuple) else [key]
@@ -260,8 +250,7 @@ def _item(k: Any) -> Any:
 
 
 def setitem(x: AnyTensor, key: Any, value: Operand) -> None:
-    if not isinstance(x, Tensor):
-        check_tensor(x, "setitem")
+    check_tensor(x, "setitem")
     backend = x._backend
     items = list(key) if isinstance(key, tuple) else [key]
     if any(_is_advanced(k) for k in items):
@@ -354,10 +343,8 @@ def nondiff(x: AnyTensor, name: str) -> AnyTensor:
 
 
 def masked_fill(x: AnyTensor, mask: AnyTensor, value: Operand) -> AnyTensor:
-    if not isinstance(x, Tensor):
-        check_tensor(x, "masked_fill")
-    if not isinstance(mask, Tensor):
-        check_tensor(mask, "masked_fill", "mask")
+    check_tensor(x, "masked_fill")
+    check_tensor(mask, "masked_fill", "mask")
     backend = x._backend
     if mask._data.dtype != backend.xp.bool:
         raise TypeError(f"masked_fill: the mask must be boolean, got {backend.dtype_name(mask._data)}")
@@ -396,10 +383,8 @@ def iop(t: AnyTensor, op: str, cls: Any, other: Any) -> AnyTensor:
 
 
 def copy_(t: AnyTensor, src: AnyTensor) -> AnyTensor:
-    if not isinstance(src, Tensor):
-        check_tensor(src, "copy_", "src")
-    if not isinstance(t, Tensor):
-        check_tensor(t, "copy_")
+    check_tensor(src, "copy_", "src")
+    check_tensor(t, "copy_")
     _raise(_oprules.broadcast_to_self("copy_", tuple(t._data.shape), tuple(src._data.shape), R, what="source"))
     moved = src.to(t.device) if src._backend is not t._backend else src
 

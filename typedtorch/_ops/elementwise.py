@@ -257,8 +257,7 @@ class Where(Function):
 
 def where(cond: AnyTensor, a: Operand, b: Operand) -> AnyTensor:
     """``a`` where ``cond`` holds, else ``b``; shapes broadcast by the one rule."""
-    if not isinstance(cond, Tensor):
-        check_tensor(cond, "where", "condition")
+    check_tensor(cond, "where", "condition")
     backend = cond._backend
     xp = backend.xp
     c = cond._data
@@ -589,8 +588,7 @@ class Elementwise(UnaryOp):
 
 def clamp(x: AnyTensor, lo: Operand | None, hi: Operand | None) -> AnyTensor:
     """``x`` limited to ``[lo, hi]``; either bound may be a number, a tensor or None."""
-    if not isinstance(x, Tensor):
-        check_tensor(x, "clamp")
+    check_tensor(x, "clamp")
     if lo is None and hi is None:
         raise ValueError("clamp: at least one of min and max must be given")
     if isinstance(lo, Tensor) or isinstance(hi, Tensor):
@@ -605,4 +603,4 @@ def clamp(x: AnyTensor, lo: Operand | None, hi: Operand | None) -> AnyTensor:
     for v in (lo, hi):
         if v is not None and not isinstance(v, _SCALAR_TYPES):
             raise TypeError(f"clamp: min and max must be numbers or tensors, got {type(v).__name__}")
-    return apply1(Clamp(lo, hi), x)  # type: ignore[arg-type]
+    return apply1(Clamp(lo, hi), x)

@@ -87,6 +87,9 @@ class SetItem(Function):
     """``x[key] = value`` computed out of place (the recorded form of an assignment)."""
 
     __slots__ = ("xp", "key", "vshape")
+    xp: Any
+    key: Any
+    vshape: tuple[int, ...]
     saves_inputs = False
 
     def forward(self, x: Array, value: Array) -> Array:

@@ -47,8 +47,7 @@ def inplace(
     ``needs_old_values``: whether the op's backward reads ``t``'s values (``mul_``
     does, ``add_`` does not), in which case a recorded change keeps a copy of them.
     """
-    if not isinstance(t, Tensor):
-        check_tensor(t, op)
+    check_tensor(t, op)
     recording = grad_mode.enabled and (t.requires_grad or (isinstance(other, Tensor) and other.requires_grad))
     if recording and t.requires_grad and t._node is None:
         raise RuntimeError(LEAF_MESSAGE.format(op=op))

@@ -27,7 +27,7 @@ def axes(op: str, shape: tuple[int, ...], dim: Dims) -> tuple[int, ...] | None:
     """``dim`` as a tuple of non-negative axes (None: all), checked like the static rule."""
     if dim is None:
         return None
-    if isinstance(dim, bool) or not isinstance(dim, int | Sequence) or isinstance(dim, str):
+    if isinstance(dim, bool) or not isinstance(dim, int | tuple | list):
         raise TypeError(f"{op}: dim must be an int, a tuple of ints or None, got {type(dim).__name__}")
     dims = (dim,) if isinstance(dim, int) else tuple(dim)
     for d in dims:
