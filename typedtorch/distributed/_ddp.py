@@ -304,7 +304,8 @@ def _check_same_structure(
         )
 
 
-def DistributedOptimizer(optimizer: _O, ddp: DistributedDataParallel[Any]) -> _O:  # noqa: N802 (Horovod's name)
+# A function with a class-like name, as Horovod's: it reads as the wrapper it makes.
+def DistributedOptimizer(optimizer: _O, ddp: DistributedDataParallel[Any]) -> _O:
     """Make ``optimizer.step()`` average the gradients over the ranks first; returns the same optimizer.
 
     The optimizer stays the same object with the same static type (an ``Adam``

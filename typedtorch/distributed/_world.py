@@ -278,8 +278,10 @@ def _install_abort_hook(w: _World) -> None:
 
     def abort_on_uncaught(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
         try:
-            print(f"typedtorch.distributed: uncaught exception on rank {w.rank}; aborting all {w.size} ranks",
-                  file=sys.stderr)
+            print(
+                f"typedtorch.distributed: uncaught exception on rank {w.rank}; aborting all {w.size} ranks",
+                file=sys.stderr,
+            )
             previous(kind, value, tb)
         except Exception:
             traceback.print_exception(kind, value, tb)
