@@ -33,11 +33,12 @@ _Meta = tuple[str, str, tuple[int, ...], str, bool]  # kind, name, shape, dtype,
 class _Bucket:
     """Tensors of one dtype and device that travel in one flat message."""
 
-    __slots__ = ("backend", "dtype", "tensors", "offsets", "numel")
+    __slots__ = ("backend", "dtype", "itemsize", "tensors", "offsets", "numel")
 
-    def __init__(self, backend: Backend, dtype: Any) -> None:
+    def __init__(self, backend: Backend, dtype: Any, itemsize: int) -> None:
         self.backend = backend
         self.dtype = dtype
+        self.itemsize = itemsize
         self.tensors: list[AnyTensor] = []
         self.offsets: list[int] = []
         self.numel = 0
@@ -55,14 +56,20 @@ def _buckets(tensors: list[AnyTensor], cap_bytes: int) -> list[_Bucket]:
     for t in tensors:
         key = (t.device, t._backend.dtype_name(t._data))
         b = open_.get(key)
-        itemsize = int(t._data.dtype.itemsize)
+        itemsize = _itemsize(key[1])
         if b is not None and b.numel and (b.numel + t.numel()) * itemsize > cap_bytes:
             done.append(b)
             b = None
         if b is None:
-            b = open_[key] = _Bucket(t._backend, t._data.dtype)
+            b = open_[key] = _Bucket(t._backend, t._data.dtype, itemsize)
         b.add(t)
     return done + list(open_.values())
+
+
+def _itemsize(dtype_name: str) -> int:
+    """Bytes per element of ``"float32"``, ``"int64"``, ``"bool"``, ... (not every array library has ``dtype.itemsize``)."""
+    bits = "".join(ch for ch in dtype_name if ch.isdigit())
+    return int(bits) // 8 if bits else 1
 
 
 def _named_buffers(module: Module) -> list[tuple[str, AnyTensor]]:
@@ -176,7 +183,7 @@ class DistributedDataParallel(Generic[_M]):
     @property
     def bytes_per_sync(self) -> int:
         """Bytes each rank contributes to one ``sync_gradients()`` (the payload of its ``Allreduce`` calls)."""
-        return sum((b.numel + len(b.tensors)) * int(b.dtype.itemsize) for b in self._grad_buckets)
+        return sum((b.numel + len(b.tensors)) * b.itemsize for b in self._grad_buckets)
 
     # ----------------------------------------------------------- communication
 
@@ -291,16 +298,21 @@ def _first_difference(mine: list[_Meta], ref: list[_Meta]) -> str | None:
 def _check_same_structure(
     w: _World, model: str, params: list[tuple[str, AnyTensor]], buffers: list[tuple[str, AnyTensor]]
 ) -> None:
-    """Raise the same ``ShapeError`` on every rank if any rank's model differs from rank 0's."""
-    everyone: list[list[_Meta]] = w.comm.allgather(_structure(params, buffers))
+    """Raise the same ``ShapeError`` on every rank if any rank's model differs from rank 0's.
+
+    Every rank gets every rank's description (one ``allgather``) and so reaches the
+    same verdict and the same message: all raise, or none does.
+    """
+    everyone: list[tuple[str, list[_Meta]]] = w.comm.allgather((model, _structure(params, buffers)))
+    name0, ref = everyone[0]
     problems = []
-    for r in range(1, len(everyone)):
-        diff = _first_difference(everyone[r], everyone[0])
+    for r, (name, mine) in enumerate(everyone[1:], 1):
+        diff = _first_difference(mine, ref)
         if diff is not None:
-            problems.append(f"rank {r}'s {model} {diff}")
+            problems.append(f"rank {r}'s {name} {diff}")
     if problems:
         raise ShapeError(
-            f"DistributedDataParallel: every rank must build the same {model} as rank 0, but " + "; ".join(problems)
+            f"DistributedDataParallel: every rank must build the same {name0} as rank 0, but " + "; ".join(problems)
         )
 
 
@@ -341,7 +353,7 @@ def DistributedOptimizer(optimizer: _O, ddp: DistributedDataParallel[Any]) -> _O
             )
     base = type(optimizer)
     if getattr(base, "_typedtorch_ddp", None) is not None:
-        raise ValueError(f"DistributedOptimizer: this {base.__name__} is already distributed")
+        raise ValueError(f"DistributedOptimizer: this {base.__mro__[1].__name__} is already distributed")
     optimizer.__class__ = _distributed_class(base, ddp)
     return optimizer
 

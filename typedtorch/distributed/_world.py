@@ -173,6 +173,8 @@ def all_reduce(tensor: Tensor[*S], op: Literal["sum", "mean"] = "sum") -> Tensor
     _check_tensor("all_reduce", tensor)
     if op not in ("sum", "mean"):
         raise ValueError(f"all_reduce: op must be 'sum' or 'mean', got {op!r}")
+    if tensor._backend.dtype_name(tensor._data) == "bool":
+        raise TypeError("all_reduce: bool tensors cannot be summed; convert with .int() first")
     if op == "mean" and tensor._backend.is_integral(tensor.dtype):
         raise TypeError(
             f"all_reduce: op='mean' needs a floating tensor, got {tensor._backend.dtype_name(tensor._data)} "
