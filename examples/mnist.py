@@ -398,7 +398,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     train_set = ttd.MNIST(args.data, flatten=True, device=args.device)
     images, labels = train_set.images[:limit], train_set.labels[:limit]
-    split = f" = {dist.world_size()} processes x {args.batch_size // dist.world_size()}" if args.distributed else ""
+    split = ""
+    if args.distributed:
+        world = dist.world_size()
+        split = f" = {world} process{'es' if world > 1 else ''} x {args.batch_size // world}"
     say(
         f"training 784-512-10 on {len(labels)} images, {args.device}, {args.epochs} epochs, "
         f"batch {args.batch_size}{split}, lr {args.lr}, seed {args.seed}, checks {'off' if args.no_checks else 'on'}"
