@@ -245,6 +245,9 @@ def worker_ddp(out: str) -> dict[str, Any]:
     res["module_is_model"] = ddp.module is model
     x, y = _data(100 + r)
     res["call_is_model_call"] = ddp(x).tolist() == model(x).tolist()
+    res["names"] = [name for name, _ in ddp.named_parameters()]
+    res["state_names"] = sorted(ddp.state_dict())
+    res["train_returns_wrapper"] = ddp.eval() is ddp and not model.training and ddp.train() is ddp and model.training
     res["bucket_sizes"] = ddp.bucket_sizes
     res["bytes_per_sync"] = ddp.bytes_per_sync
     res["repr"] = repr(ddp).splitlines()[0]
@@ -269,6 +272,8 @@ def worker_ddp(out: str) -> dict[str, Any]:
     kept = model[0].weight.grad
     assert kept is not None
     kept_values = kept.tolist()
+    ddp.zero_grad()
+    res["zero_grad"] = all(p.grad is None for p in model.parameters())
 
     # Small buckets: more messages, the same averages.
     small = _net(seed=10 + r)
@@ -586,6 +591,9 @@ def test_ddp_starts_every_rank_from_rank_0(ddp: list[dict[str, Any]]) -> None:
     assert r0["init_from_rank0"] and r1["init_from_rank0"]
     assert not r0["changed_here"] and r1["changed_here"]  # rank 1 had other values before
     assert r1["same_objects"] and r1["module_is_model"] and r1["call_is_model_call"]
+    assert r0["names"] == ["0.weight", "0.bias", "2.weight", "2.bias"]
+    assert r0["state_names"] == ["0.bias", "0.weight", "2.bias", "2.weight"]  # no "module." prefix
+    assert r0["train_returns_wrapper"] and r0["zero_grad"]
     assert r0["repr"] == "DistributedDataParallel(rank 0 of 2, 1 gradient bucket(s) of [57] elements)"
 
 

@@ -143,7 +143,11 @@ def barrier() -> None:
 
 
 def abort(code: int = 1) -> None:
-    """End every process of the job now (``MPI_Abort``), with exit status ``code``."""
+    """End every process of the job now (``MPI_Abort``), with exit status ``code``.
+
+    What an uncaught exception on any rank does by itself (see :func:`init`); call it
+    where a rank knows the job cannot go on but the others may be waiting for it.
+    """
     w = _require("abort()")
     _flush()
     w.comm.Abort(code)
@@ -287,7 +291,6 @@ def _install_abort_hook(w: _World) -> None:
             previous(kind, value, tb)
         except Exception:
             traceback.print_exception(kind, value, tb)
-        _flush()
-        w.comm.Abort(1)
+        abort(1)
 
     sys.excepthook = abort_on_uncaught
