@@ -174,3 +174,10 @@ def test_docstring_examples_run() -> None:
 
     result = doctest.testmod(_loader, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_an_empty_dataset_still_loads_unsharded() -> None:
+    loader = ttd.DataLoader(tt.zeros(0, 3), batch_size=2, shuffle=True, seed=0)
+    assert len(loader) == 0 and list(loader) == []
+    with pytest.raises(ValueError, match=r"^DataLoader: 0 samples cannot be split into 2 shards"):
+        ttd.DataLoader(tt.zeros(0, 3), batch_size=2, num_shards=2)

@@ -158,7 +158,7 @@ class DataLoader(Generic[_Batch]):
             raise ValueError(f"DataLoader: num_shards must be a positive int, got {num_shards!r}")
         if isinstance(shard, bool) or not isinstance(shard, int) or not 0 <= shard < num_shards:
             raise ValueError(f"DataLoader: shard must be an int in 0..{num_shards - 1}, got {shard!r}")
-        if num_shards > sizes[0]:
+        if 1 < num_shards and sizes[0] < num_shards:
             raise ValueError(
                 f"DataLoader: {sizes[0]} samples cannot be split into {num_shards} shards (fewer samples than shards)"
             )
