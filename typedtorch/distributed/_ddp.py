@@ -18,7 +18,7 @@ from typing import Any, Generic, Self, TypeVar
 
 from typedtorch._backend import Array, Backend
 from typedtorch._errors import ShapeError
-from typedtorch._tensor import AnyTensor
+from typedtorch._tensor import AnyTensor, Tensor
 from typedtorch.nn import Module
 from typedtorch.optim import Optimizer
 
@@ -75,7 +75,10 @@ def _itemsize(dtype_name: str) -> int:
 def _named_buffers(module: Module) -> list[tuple[str, AnyTensor]]:
     """The module's buffers (``register_buffer``), where the module has them; ``[]`` otherwise."""
     named = getattr(module, "named_buffers", None)
-    return list(named()) if callable(named) else []
+    if not callable(named):
+        return []
+    # A buffer registered as None (PyTorch allows it) holds nothing to check or copy.
+    return [(name, t) for name, t in named() if isinstance(t, Tensor)]
 
 
 class DistributedDataParallel(Generic[_M]):
