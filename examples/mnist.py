@@ -3,6 +3,7 @@
     python examples/mnist.py                          # train on the bundled data: ~98.3% test accuracy
     python examples/mnist.py --save mnist.safetensors --plot mnist.png
     python examples/mnist.py --load mnist.safetensors # evaluate a saved model (no training)
+    mpiexec -n 2 python examples/mnist.py --distributed   # the same training on 2 processes (the mpi extra)
     mypy --strict examples/mnist.py                   # checks every shape below before anything runs
 
 The model is ``Linear(784, 512) >> ReLU() >> Linear(512, 10)``; mypy knows it maps
@@ -23,6 +24,14 @@ Each epoch prints one plain line (``epoch 3/5 loss=0.0482 acc=0.9856 val_acc=0.9
 when stdout is a terminal and tqdm is installed, a progress bar shows the running
 loss, accuracy, throughput and ETA while the epoch runs. Optional extras: tqdm
 (progress bar), matplotlib (``--plot``), safetensors (``--save``/``--load``).
+
+With ``--distributed`` (started by ``mpiexec -n W``) each of the ``W`` processes
+trains on ``1/W`` of every batch: the global batch stays ``--batch-size``, each rank
+takes its shard of it (``DataLoader(num_shards=W, shard=rank)``), the gradients are
+averaged over the ranks before every Adam step (``DistributedDataParallel`` and
+``DistributedOptimizer``), so the run follows the one-process run up to float32
+rounding. The test digits are split between the ranks too. Only rank 0 prints,
+plots and saves.
 
 Run with the default training hyperparameters (``--epochs``, ``--batch-size``,
 ``--lr`` and no ``--limit``; the seed and device do not matter), the script exits
@@ -52,6 +61,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import typedtorch as tt  # noqa: E402
 import typedtorch.data as ttd  # noqa: E402
+import typedtorch.distributed as dist  # noqa: E402
 from typedtorch import io, nn, optim  # noqa: E402
 
 EPOCHS = 5
@@ -113,6 +123,8 @@ class History:
     acc: list[float] = field(default_factory=list)
     val_acc: list[float] = field(default_factory=list)
     seconds: list[float] = field(default_factory=list)
+    step_loss: list[float] = field(default_factory=list)
+    """The loss of every step's whole (global) batch, in order."""
 
 
 def count_correct(logits: tt.Matrix[B, Literal[10]], labels: tt.Vector[B]) -> int:
@@ -126,21 +138,39 @@ def count_correct(logits: tt.Matrix[B, Literal[10]], labels: tt.Vector[B]) -> in
     return int(logits.argmax(dim=-1).eq(labels).astype("int64").sum().item())
 
 
-def evaluate(model: MLP, images: tt.Matrix[N, Literal[784]], labels: tt.Vector[N], fwd: Forward = forward) -> float:
+def evaluate(
+    model: MLP,
+    images: tt.Matrix[N, Literal[784]],
+    labels: tt.Vector[N],
+    fwd: Forward = forward,
+    *,
+    distributed: bool = False,
+) -> float:
     """Accuracy of ``model`` on ``images`` (in evaluation mode, without building a graph).
+
+    With ``distributed`` every rank counts its own contiguous slice of the images
+    and the counts are summed over the ranks: every rank gets the same accuracy.
 
     >>> import typedtorch as tt
     >>> 0.0 <= evaluate(MLP(), tt.zeros(5, 784), tt.tensor([0, 1, 2, 3, 4])) <= 1.0
     True
     """
+    n = len(labels)
+    start, stop = 0, n
+    if distributed:
+        rank, world = dist.rank(), dist.world_size()
+        start, stop = rank * n // world, (rank + 1) * n // world
     was_training = model.training
     model.eval()
     correct = 0
     with tt.no_grad():
-        for x, y in ttd.DataLoader(images, labels, batch_size=2500):
-            correct += count_correct(fwd(model, x), y)
+        if stop > start:
+            for x, y in ttd.DataLoader(images[start:stop], labels[start:stop], batch_size=2500):
+                correct += count_correct(fwd(model, x), y)
     model.train(was_training)
-    return correct / max(len(labels), 1)
+    if distributed:
+        correct = int(dist.all_reduce(tt.tensor([correct])).item())
+    return correct / max(n, 1)
 
 
 class _NoBar:
@@ -192,11 +222,17 @@ def train(
     device: str = "cpu",
     checks: bool = True,
     log: Callable[[str], None] = print,
+    distributed: bool = False,
 ) -> tuple[MLP, History]:
     """Train a fresh :class:`MLP` with Adam, the learning rate decaying from ``lr`` to 0 along a cosine.
 
     The tensors must be on ``device``. Logs one line per epoch through ``log``;
     returns the model and its history.
+
+    With ``distributed`` (after ``dist.init()``, on every rank, with the same
+    arguments) ``batch_size`` is the global batch: each of the ``W`` ranks trains on
+    its ``batch_size / W`` share of it and the gradients are averaged before every
+    step; the history holds numbers over all ranks, and only rank 0 logs.
 
     >>> import typedtorch as tt
     >>> x, y = tt.rand(64, 784), tt.tensor([i % 10 for i in range(64)])
@@ -205,17 +241,29 @@ def train(
     2
     """
     fwd: Forward = checked_forward if checks else forward
+    rank, world = (dist.rank(), dist.world_size()) if distributed else (0, 1)
+    if batch_size % world:
+        raise ValueError(f"the batch size {batch_size} must be a multiple of the {world} processes")
     model = MLP(seed).to(device)
     opt = optim.Adam(model.parameters(), lr=lr)
-    loader = ttd.DataLoader(images, labels, batch_size=batch_size, shuffle=True, seed=seed)
+    if distributed:
+        # Rank 0's weights everywhere (the seed makes them equal already; this checks
+        # that every rank built the same model), and step() averages the gradients first.
+        opt = dist.DistributedOptimizer(opt, dist.DistributedDataParallel(model))
+    loader = ttd.DataLoader(
+        images, labels, batch_size=batch_size // world, shuffle=True, seed=seed, num_shards=world, shard=rank
+    )
+    if rank != 0:
+        log = _quiet
     history = History()
     n = len(labels)
     total_steps = epochs * len(loader)
     step = 0
     for epoch in range(epochs):
         started = time.perf_counter()
-        bar = progress_bar(n, f"epoch {epoch + 1}/{epochs}")
+        bar = progress_bar(n, f"epoch {epoch + 1}/{epochs}") if rank == 0 else _NoBar()
         loss_sum, correct, seen = 0.0, 0, 0
+        step_losses: list[float] = []
         try:
             for x, y in loader:
                 # Large steps early, fine ones at the end: worth 0.1-0.2 points over a constant rate.
@@ -227,15 +275,22 @@ def train(
                 loss.backward()
                 opt.step()
                 k = len(y)
-                loss_sum += loss.item() * k
+                step_losses.append(loss.item())
+                loss_sum += step_losses[-1] * k
                 correct += count_correct(logits, y)
                 seen += k
                 # A dict, not keywords: tqdm sorts keywords, and the loss reads best first.
                 bar.set_postfix({"loss": f"{loss_sum / seen:.4f}", "acc": f"{correct / seen:.4f}"}, refresh=False)
-                bar.update(k)
+                bar.update(k * world)
         finally:
             bar.close()
-        val_acc = evaluate(model, test_images, test_labels, fwd)
+        if distributed:
+            # Once per epoch, not per step: the totals, and each step's loss averaged over
+            # the ranks (equal shares of every batch: that is the global batch's loss).
+            loss_sum, correct, seen = dist.all_reduce(tt.tensor([loss_sum, correct, seen], dtype="float64")).tolist()
+            step_losses = dist.all_reduce(tt.tensor(step_losses, dtype="float64"), op="mean").tolist()
+        history.step_loss.extend(step_losses)
+        val_acc = evaluate(model, test_images, test_labels, fwd, distributed=distributed)
         seconds = time.perf_counter() - started
         history.loss.append(loss_sum / seen)
         history.acc.append(correct / seen)
@@ -246,6 +301,10 @@ def train(
             f"val_acc={val_acc:.4f} {seconds:.1f}s"
         )
     return model, history
+
+
+def _quiet(line: str) -> None:
+    """The log of ranks other than 0."""
 
 
 def plot(history: History, path: str) -> None:
@@ -286,6 +345,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--load", metavar="PATH", help="evaluate a saved model instead of training")
     p.add_argument("--plot", metavar="PATH", help="write a PNG of loss and accuracy per epoch")
     p.add_argument("--no-checks", action="store_true", help="skip @tt.checked on the forward pass")
+    p.add_argument(
+        "--distributed",
+        action="store_true",
+        help="train on every process of mpiexec -n N, each on 1/N of every batch (needs the mpi extra)",
+    )
     p.add_argument("--data", metavar="DIR", help="where the MNIST files are (default: the usual search order)")
     p.add_argument(
         "--limit", type=int, metavar="N", help="use only the first N training and test images (quick checks)"
@@ -293,6 +357,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args = p.parse_args(argv)
     if args.load and (args.save or args.plot):
         p.error("--load only evaluates: --save and --plot need a training run")
+    if args.load and args.distributed:
+        p.error("--load evaluates in one process: drop --distributed")
     if args.epochs < 1 or args.batch_size < 1 or (args.limit is not None and args.limit < 1):
         p.error("--epochs, --batch-size and --limit must be positive")
     return args
@@ -308,6 +374,19 @@ def uses_defaults(args: argparse.Namespace) -> bool:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = parse_args(argv)
+    say: Callable[..., None] = print
+    if args.distributed:
+        dist.init()
+        world = dist.world_size()
+        if args.batch_size % world:
+            if dist.is_main():
+                print(
+                    f"error: --batch-size {args.batch_size} must be a multiple of the {world} processes",
+                    file=sys.stderr,
+                )
+            return 2
+        if not dist.is_main():
+            say = _say_nothing  # one log for the whole job
     limit = args.limit  # None: all 10000 (and 60000)
     test_set = ttd.MNIST(args.data, train=False, flatten=True, device=args.device)
     test_images, test_labels = test_set.images[:limit], test_set.labels[:limit]
@@ -319,9 +398,13 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     train_set = ttd.MNIST(args.data, flatten=True, device=args.device)
     images, labels = train_set.images[:limit], train_set.labels[:limit]
-    print(
+    split = ""
+    if args.distributed:
+        world = dist.world_size()
+        split = f" = {world} process{'es' if world > 1 else ''} x {args.batch_size // world}"
+    say(
         f"training 784-512-10 on {len(labels)} images, {args.device}, {args.epochs} epochs, "
-        f"batch {args.batch_size}, lr {args.lr}, seed {args.seed}, checks {'off' if args.no_checks else 'on'}"
+        f"batch {args.batch_size}{split}, lr {args.lr}, seed {args.seed}, checks {'off' if args.no_checks else 'on'}"
     )
     model, history = train(
         images,
@@ -334,20 +417,26 @@ def main(argv: list[str] | None = None) -> int:
         seed=args.seed,
         device=args.device,
         checks=not args.no_checks,
+        distributed=args.distributed,
     )
-    accuracy = history.val_acc[-1]
-    if args.save:
+    accuracy = history.val_acc[-1]  # the same on every rank
+    main_rank = not args.distributed or dist.is_main()
+    if args.save and main_rank:
         io.save(model, args.save)
-        print(f"saved {args.save}")
-    if args.plot:
+        say(f"saved {args.save}")
+    if args.plot and main_rank:
         plot(history, args.plot)
-        print(f"wrote {args.plot}")
+        say(f"wrote {args.plot}")
     total = time.perf_counter() - START
-    print(f"test accuracy {accuracy:.4f} in {total:.1f} s total (imports and data loading included)")
+    say(f"test accuracy {accuracy:.4f} in {total:.1f} s total (imports and data loading included)")
     if uses_defaults(args) and accuracy < TARGET:
-        print(f"FAILED: test accuracy {accuracy:.4f} is below the target {TARGET}", file=sys.stderr)
+        say(f"FAILED: test accuracy {accuracy:.4f} is below the target {TARGET}", file=sys.stderr)
         return 1
     return 0
+
+
+def _say_nothing(*args: object, **kwargs: object) -> None:
+    """``print`` on the ranks other than 0."""
 
 
 if __name__ == "__main__":

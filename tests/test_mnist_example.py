@@ -172,6 +172,7 @@ def test_exit_status_when_the_target_is_missed(
     [
         ([], True),
         (["--seed", "3", "--device", "cpu", "--no-checks"], True),
+        (["--distributed"], True),  # the same hyperparameters, on several processes
         (["--epochs", "2"], False),
         (["--batch-size", "64"], False),
         (["--lr", "0.01"], False),
@@ -184,7 +185,13 @@ def test_which_runs_use_the_defaults(mnist: ModuleType, argv: list[str], default
 
 
 @pytest.mark.parametrize(
-    "argv", [["--load", "m.safetensors", "--plot", "p.png"], ["--load", "a", "--save", "b"], ["--epochs", "0"]]
+    "argv",
+    [
+        ["--load", "m.safetensors", "--plot", "p.png"],
+        ["--load", "a", "--save", "b"],
+        ["--epochs", "0"],
+        ["--load", "m.safetensors", "--distributed"],
+    ],
 )
 def test_bad_option_combinations(mnist: ModuleType, argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as info:

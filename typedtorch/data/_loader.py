@@ -1,8 +1,15 @@
-"""``DataLoader``: minibatches of tensors that share their first dim.
+"""``DataLoader``: minibatches of tensors that share their first dim, optionally one shard of them.
 
 One permutation per epoch and one gather per tensor per batch (``take`` on the
 device), so an epoch costs a few thousand array calls whatever the dataset size,
 with no per-sample Python loop. Unshuffled batches are slices (views, no copy).
+
+With ``num_shards=W, shard=r`` (data-parallel training: ``W`` ranks, this is rank
+``r``) every rank draws the same permutation and keeps every ``W``-th entry from
+position ``r`` on, as ``torch.utils.data.DistributedSampler`` does. That choice
+makes rank ``r``'s ``k``-th batch of ``b`` samples the ``r``-th stride of the
+``k``-th batch of ``W * b`` samples that one process would draw: together the
+ranks see exactly the global batches of a one-process run.
 """
 
 from __future__ import annotations
@@ -35,6 +42,19 @@ class DataLoader(Generic[_Batch]):
     across runs and devices; ``seed=None`` draws from the generator that
     ``tt.manual_seed`` sets. ``drop_last=True`` skips a final partial batch.
     ``len()`` is the number of batches per epoch. Batches carry no autograd graph.
+    ``set_epoch(e)`` makes the next ``iter()`` epoch ``e`` (to resume a run; code
+    ported from PyTorch's ``DistributedSampler`` that calls it every epoch works
+    unchanged, and without it epochs advance by themselves).
+
+    ``num_shards=W, shard=r`` yields only shard ``r`` of ``W`` disjoint shards of
+    each epoch's order (positions ``r, r + W, r + 2W, ...``), for one rank of a
+    data-parallel run (``num_shards=dist.world_size(), shard=dist.rank()``). Every
+    shard has ``ceil(n / W)`` samples: when ``W`` does not divide ``n``, the order is
+    padded with its own first entries, as PyTorch does, so that every rank runs the
+    same number of steps (a rank with one step more would wait forever for the
+    others). Shuffled shards need a ``seed``: every rank must draw the same order.
+    With batch size ``b`` per shard the ranks together see exactly the batches of
+    size ``W * b`` of one process with the same seed.
 
     >>> import typedtorch as tt, typedtorch.data as ttd
     >>> x, y = tt.zeros(10, 3), tt.arange(10)
@@ -43,6 +63,8 @@ class DataLoader(Generic[_Batch]):
     (3, [(4, 3), (4, 3), (2, 3)])
     >>> len(ttd.DataLoader(x, y, batch_size=4, drop_last=True))
     2
+    >>> [yb.tolist() for yb in ttd.DataLoader(y, batch_size=2, num_shards=2, shard=1)]
+    [[1, 3], [5, 7], [9]]
     """
 
     @overload
@@ -55,6 +77,8 @@ class DataLoader(Generic[_Batch]):
         shuffle: bool = False,
         seed: int | None = None,
         drop_last: bool = False,
+        num_shards: int = 1,
+        shard: int = 0,
     ) -> None: ...
     @overload
     def __init__(
@@ -66,6 +90,8 @@ class DataLoader(Generic[_Batch]):
         shuffle: bool = False,
         seed: int | None = None,
         drop_last: bool = False,
+        num_shards: int = 1,
+        shard: int = 0,
     ) -> None: ...
     @overload
     def __init__(
@@ -78,6 +104,8 @@ class DataLoader(Generic[_Batch]):
         shuffle: bool = False,
         seed: int | None = None,
         drop_last: bool = False,
+        num_shards: int = 1,
+        shard: int = 0,
     ) -> None: ...
     # Three or more tensors: batches are tuples of untyped tensors.
     @overload
@@ -92,6 +120,8 @@ class DataLoader(Generic[_Batch]):
         shuffle: bool = False,
         seed: int | None = None,
         drop_last: bool = False,
+        num_shards: int = 1,
+        shard: int = 0,
     ) -> None: ...
     def __init__(
         self,
@@ -100,6 +130,8 @@ class DataLoader(Generic[_Batch]):
         shuffle: bool = False,
         seed: int | None = None,
         drop_last: bool = False,
+        num_shards: int = 1,
+        shard: int = 0,
     ) -> None:
         self._single = len(tensors) == 1 and not isinstance(tensors[0], MNIST)
         if len(tensors) == 1 and isinstance(tensors[0], MNIST):
@@ -122,22 +154,52 @@ class DataLoader(Generic[_Batch]):
             raise ValueError(f"DataLoader: batch_size must be a positive int, got {batch_size!r}")
         if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
             raise ValueError(f"DataLoader: seed must be a non-negative int or None, got {seed!r}")
+        if isinstance(num_shards, bool) or not isinstance(num_shards, int) or num_shards < 1:
+            raise ValueError(f"DataLoader: num_shards must be a positive int, got {num_shards!r}")
+        if isinstance(shard, bool) or not isinstance(shard, int) or not 0 <= shard < num_shards:
+            raise ValueError(f"DataLoader: shard must be an int in 0..{num_shards - 1}, got {shard!r}")
+        if 1 < num_shards and sizes[0] < num_shards:
+            raise ValueError(
+                f"DataLoader: {sizes[0]} samples cannot be split into {num_shards} shards (fewer samples than shards)"
+            )
+        if num_shards > 1 and shuffle and seed is None:
+            raise ValueError(
+                "DataLoader: shuffled shards need seed= (an int): every rank must draw the same order, "
+                "or the shards overlap"
+            )
         self.tensors: tuple[AnyTensor, ...] = tuple(tensors)
         self.batch_size = batch_size
         self.shuffle = shuffle
         self.seed = seed
         self.drop_last = drop_last
+        self.num_shards = num_shards
+        self.shard = shard
         self.epoch = 0
         """Epochs started so far; the next ``iter()`` uses this value, then bumps it."""
         self._n = sizes[0]
+        self._shard_len = -(-self._n // num_shards)  # padded: every shard the same length
         self._backend = tensors[0]._backend
         self._arrays: tuple[Array, ...] = tuple(t._data for t in tensors)
 
     def __len__(self) -> int:
-        """Batches per epoch."""
+        """Batches per epoch (of this shard)."""
         if self.drop_last:
-            return self._n // self.batch_size
-        return -(-self._n // self.batch_size)
+            return self._shard_len // self.batch_size
+        return -(-self._shard_len // self.batch_size)
+
+    def set_epoch(self, epoch: int) -> None:
+        """Make the next ``iter()`` epoch ``epoch``: its order is a function of ``(seed, epoch)`` only.
+
+        >>> import typedtorch as tt, typedtorch.data as ttd
+        >>> loader = ttd.DataLoader(tt.arange(6), batch_size=6, shuffle=True, seed=0)
+        >>> first = next(iter(loader)).tolist()
+        >>> loader.set_epoch(0)
+        >>> next(iter(loader)).tolist() == first
+        True
+        """
+        if isinstance(epoch, bool) or not isinstance(epoch, int) or epoch < 0:
+            raise ValueError(f"DataLoader.set_epoch: epoch must be a non-negative int, got {epoch!r}")
+        self.epoch = epoch
 
     def __iter__(self) -> Iterator[_Batch]:
         epoch = self.epoch
@@ -145,14 +207,24 @@ class DataLoader(Generic[_Batch]):
         # Drawn now rather than at the first next(), so the draw from the global
         # generator (seed=None) happens in program order.
         perm = None
+        backend, n, shards = self._backend, self._n, self.num_shards
         if self.shuffle:
-            perm = self._backend.from_host(host_permutation(self._n, None if self.seed is None else (self.seed, epoch)))
+            perm = backend.from_host(host_permutation(n, None if self.seed is None else (self.seed, epoch)))
+        if shards > 1:
+            xp = backend.xp
+            if perm is None:
+                perm = xp.arange(n, device=backend.native_device)
+            pad = self._shard_len * shards - n
+            if pad:
+                perm = xp.concat([perm, perm[:pad]])
+            perm = perm[self.shard :: shards]
         return self._batches(perm)
 
     def _batches(self, perm: Array | None) -> Iterator[Any]:
         backend, arrays, bs = self._backend, self._arrays, self.batch_size
         take = backend.xp.take
-        stop = self._n - self._n % bs if self.drop_last else self._n
+        n = self._shard_len
+        stop = n - n % bs if self.drop_last else n
         for start in range(0, stop, bs):
             # Slice stops past the end are not in the array API standard: clip them.
             end = min(start + bs, stop)
@@ -165,7 +237,8 @@ class DataLoader(Generic[_Batch]):
 
     def __repr__(self) -> str:
         shapes = ", ".join(str(t.shape) for t in self.tensors)
+        shards = f", num_shards={self.num_shards}, shard={self.shard}" if self.num_shards > 1 else ""
         return (
             f"DataLoader({shapes}, batch_size={self.batch_size}, shuffle={self.shuffle}, "
-            f"seed={self.seed}, drop_last={self.drop_last}, device={self._backend.device!r})"
+            f"seed={self.seed}, drop_last={self.drop_last}{shards}, device={self._backend.device!r})"
         )
