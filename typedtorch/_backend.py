@@ -70,14 +70,16 @@ class Backend:
         """Whether ``dtype`` holds integers (cached: it is asked on every gather and loss)."""
         known = self._integral.get(dtype)
         if known is None:
-            known = self._integral[dtype] = bool(self.xp.isdtype(dtype, "integral"))
+            native = self.dtype(dtype) if not _is_native(dtype) else dtype
+            known = self._integral[dtype] = bool(self.xp.isdtype(native, "integral"))
         return known
 
     def is_floating(self, dtype: Any) -> bool:
         """Whether ``dtype`` is a real floating-point type (cached, like ``is_integral``)."""
         known = self._floating.get(dtype)
         if known is None:
-            known = self._floating[dtype] = bool(self.xp.isdtype(dtype, "real floating"))
+            native = self.dtype(dtype) if not _is_native(dtype) else dtype
+            known = self._floating[dtype] = bool(self.xp.isdtype(native, "real floating"))
         return known
 
     def dtype(self, name: Any) -> Any:
@@ -145,6 +147,13 @@ def host_array(data: object, dtype: Any, copy: bool = False) -> HostArray:
     if arr.dtype.kind in "iu":
         return arr.astype(np.int64, copy=False)
     return arr
+
+
+def _is_native(dtype: object) -> bool:
+    """An array library's own dtype object (not a ``tt.float32`` or a name)."""
+    from typedtorch._dtypes import DType
+
+    return not isinstance(dtype, DType | str)
 
 
 def host_index(key: object) -> HostArray:

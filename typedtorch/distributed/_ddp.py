@@ -266,6 +266,7 @@ def _broadcast_values(w: _World, buckets: list[_Bucket]) -> None:
         flat = backend.from_host(host)
         for t, offset in zip(b.tensors, b.offsets, strict=True):
             t._data[...] = xp.reshape(flat[offset : offset + t.numel()], t.shape)
+            t._version[0] += 1  # an in-place change: ops that saved the old values refuse to backpropagate
 
 
 def _structure(params: list[tuple[str, AnyTensor]], buffers: list[tuple[str, AnyTensor]]) -> list[_Meta]:

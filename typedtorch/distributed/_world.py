@@ -268,6 +268,7 @@ def _host_buffer(tensor: Tensor[*tuple[Any, ...]], what: str) -> tuple[HostArray
 def _write_back(tensor: Tensor[*tuple[Any, ...]], host: HostArray) -> None:
     backend = tensor._backend
     tensor._data[...] = backend.from_host(host.reshape(tensor.shape))
+    tensor._version[0] += 1  # an in-place change (see typedtorch._engine)
 
 
 def _flush() -> None:
