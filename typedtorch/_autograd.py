@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from ._engine import enable_grad
+from ._engine import compute_grads, enable_grad
 from ._errors import ShapeError
 from ._tensor import Tensor, make
 
@@ -18,7 +18,8 @@ def grad(f: Callable[Concatenate[T, PS], Tensor[()]]) -> Callable[Concatenate[T,
 
     ``params`` may be a tensor or a (nested) tuple, list or dict of tensors; the
     gradients come back in the same structure and with the same static type. The
-    caller's tensors are untouched: ``f`` sees fresh leaves sharing their memory.
+    caller's tensors are untouched: ``f`` sees fresh leaves sharing their memory, and no
+    ``.grad`` changes (neither theirs nor that of tensors ``f`` closes over).
 
     >>> import typedtorch as tt
     >>> def f(w: tt.Vector[int]) -> tt.Scalar:
@@ -34,9 +35,10 @@ def grad(f: Callable[Concatenate[T, PS], Tensor[()]]) -> Callable[Concatenate[T,
         if not isinstance(out, Tensor) or out.ndim != 0:
             shape = out.shape if isinstance(out, Tensor) else type(out).__name__
             raise ShapeError(f"grad: {getattr(f, '__name__', 'f')} must return a scalar tensor (shape ()), got {shape}")
-        if out.requires_grad:
-            out.backward()
-        grads: T = _map(leaves, _grad_or_zeros)
+        found: dict[Any, Any] = compute_grads(out, retain_graph=False) if out.requires_grad else {}
+        # Only the fresh leaves receive gradients: tensors `f` closes over (a model's
+        # parameters, say) keep their `.grad` exactly as it was.
+        grads: T = _map(leaves, lambda t: _grad_or_zeros(t, found.get(t)))
         return grads
 
     gradient.__name__ = f"grad({getattr(f, '__name__', 'f')})"
@@ -50,8 +52,7 @@ def _fresh_leaf(t: Tensor[*tuple[Any, ...]]) -> Tensor[*tuple[Any, ...]]:
     return leaf
 
 
-def _grad_or_zeros(t: Tensor[*tuple[Any, ...]]) -> Tensor[*tuple[Any, ...]]:
-    g = t._grad
+def _grad_or_zeros(t: Tensor[*tuple[Any, ...]], g: Any) -> Tensor[*tuple[Any, ...]]:
     if g is None:  # f did not depend on this tensor
         g = t._backend.xp.zeros_like(t._data)
     return make(g, t._backend, None)
