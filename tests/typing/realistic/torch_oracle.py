@@ -1,0 +1,281 @@
+"""Run the realistic corpus on PyTorch: proof that the programs mean what they say.
+
+The corpus is written against typedtorch's public API (``../shared/DESIGN.md``), which
+mirrors PyTorch's. This script swaps a thin PyTorch-backed stand-in in for
+``typedtorch`` (``tt.zeros`` is ``torch.zeros``, ``nn.Linear`` is ``torch.nn.Linear``,
+``a >> b`` builds a ``torch.nn.Sequential``, shape annotations become plain
+``torch.Tensor``) and runs every program. A correct program (``good/``) must run to the
+end on PyTorch: that is independent evidence that its shapes are right, whatever the
+type checkers say. For a buggy program (``bad/``) it records what PyTorch does with the
+bug: raises (and where), or runs silently (the bugs a shape checker is most needed for).
+
+    python tests/typing/realistic/torch_oracle.py            # table
+    python tests/typing/realistic/torch_oracle.py --json out.json
+
+Needs torch (``pip install torch``; never a dependency of the project). Each program
+runs in this one process, after ``torch.manual_seed(0)``; programs are small (well
+under a second each).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import math
+import runpy
+import sys
+import time
+import traceback
+import types
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+GOOD = sorted(p for p in (HERE / "good").glob("*.py") if p.name != "__init__.py")
+BAD = sorted(p for p in (HERE / "bad").glob("*.py") if p.name != "__init__.py")
+
+
+# --------------------------------------------------------------------- the shim
+
+
+def build_shim() -> dict[str, types.ModuleType]:
+    """``typedtorch`` and its subpackages as thin wrappers over torch."""
+    import torch
+    import torch.nn as tnn
+    import torch.nn.functional as tf
+    import torch.optim as topt
+
+    # Shape annotations (`Tensor[B, Literal[784]]`, `Matrix[...]`) evaluate to torch.Tensor.
+    if "__class_getitem__" not in vars(torch.Tensor):
+        torch.Tensor.__class_getitem__ = classmethod(lambda cls, item: cls)  # type: ignore[attr-defined]
+
+    def rshift(a: Any, b: Any) -> Any:
+        layers = [*(a if isinstance(a, tnn.Sequential) else [a]), *(b if isinstance(b, tnn.Sequential) else [b])]
+        return tnn.Sequential(*layers)
+
+    tnn.Module.__rshift__ = rshift  # type: ignore[attr-defined]
+
+    tt = types.ModuleType("typedtorch")
+    for name in (
+        "tensor from_numpy zeros ones full eye arange randn rand randint zeros_like ones_like full_like"
+        " randn_like relu sigmoid tanh exp log sqrt abs sin cos clamp maximum minimum where softmax"
+        " log_softmax logsumexp flatten reshape transpose permute unsqueeze squeeze cat stack split chunk"
+        " tril triu einsum matmul no_grad enable_grad manual_seed float32 float64 float16 int64 int32 bool"
+    ).split():
+        setattr(tt, name, getattr(torch, name))
+    tt.gelu = tf.gelu  # type: ignore[attr-defined]
+    tt.one_hot = tf.one_hot  # type: ignore[attr-defined]
+    for alias in ("Tensor", "Scalar", "Vector", "Matrix"):
+        setattr(tt, alias, torch.Tensor)
+    tt.checked = lambda f: f  # type: ignore[attr-defined]
+    tt.install_import_hook = lambda *a, **k: None  # type: ignore[attr-defined]
+    tt.ShapeError = type("ShapeError", (TypeError,), {})  # type: ignore[attr-defined]
+    tt.DeviceError = type("DeviceError", (ValueError,), {})  # type: ignore[attr-defined]
+
+    def grad(f: Any) -> Any:
+        def gradient(params: Any, *args: Any, **kwargs: Any) -> Any:
+            flat, rebuild = _flatten(params)
+            leaves = [p.detach().requires_grad_(True) for p in flat]
+            out = f(rebuild(leaves), *args, **kwargs)
+            gs = torch.autograd.grad(out, leaves, allow_unused=True)
+            return rebuild([torch.zeros_like(p) if g is None else g for p, g in zip(leaves, gs, strict=True)])
+
+        return gradient
+
+    tt.grad = grad  # type: ignore[attr-defined]
+
+    nn = types.ModuleType("typedtorch.nn")
+    for name in dir(tnn):
+        if not name.startswith("_"):
+            setattr(nn, name, getattr(tnn, name))
+    functional = types.ModuleType("typedtorch.nn.functional")
+    for name in dir(tf):
+        if not name.startswith("_"):
+            setattr(functional, name, getattr(tf, name))
+    for loss in (
+        "mse_loss l1_loss cross_entropy nll_loss binary_cross_entropy binary_cross_entropy_with_logits"
+    ).split():
+        setattr(nn, loss, getattr(tf, loss))
+    nn.functional = functional  # type: ignore[attr-defined]
+    nn.init = tnn.init  # type: ignore[attr-defined]
+    nn.utils = tnn.utils  # type: ignore[attr-defined]
+
+    optim = types.ModuleType("typedtorch.optim")
+    for name in dir(topt):
+        if not name.startswith("_"):
+            setattr(optim, name, getattr(topt, name))
+    optim.lr_scheduler = topt.lr_scheduler  # type: ignore[attr-defined]
+
+    data = types.ModuleType("typedtorch.data")
+
+    class MNIST:
+        """Random digits of MNIST's shapes (the oracle checks shapes, not accuracy)."""
+
+        def __init__(self, root: object = None, train: bool = True, flatten: bool = False, **_: object) -> None:
+            n = 60000 if train else 10000
+            g = torch.Generator().manual_seed(0)
+            self.images = torch.rand(n, 784, generator=g) if flatten else torch.rand(n, 28, 28, generator=g)
+            self.labels = torch.randint(0, 10, (n,), generator=g)
+
+        def __len__(self) -> int:
+            return len(self.labels)
+
+    class DataLoader:
+        def __init__(
+            self, *tensors: Any, batch_size: int = 1, shuffle: bool = False, seed: int | None = None, drop_last: bool = False
+        ) -> None:
+            if len(tensors) == 1 and isinstance(tensors[0], MNIST):
+                tensors = (tensors[0].images, tensors[0].labels)
+            self.tensors, self.batch_size, self.shuffle, self.drop_last = tensors, batch_size, shuffle, drop_last
+            self.single = len(tensors) == 1
+            self.seed = seed
+
+        def __len__(self) -> int:
+            n = len(self.tensors[0])
+            return n // self.batch_size if self.drop_last else math.ceil(n / self.batch_size)
+
+        def __iter__(self) -> Any:
+            n = len(self.tensors[0])
+            order = torch.randperm(n) if self.shuffle else torch.arange(n)
+            for i in range(len(self)):
+                idx = order[i * self.batch_size : (i + 1) * self.batch_size]
+                batch = tuple(t[idx] for t in self.tensors)
+                yield batch[0] if self.single else batch
+
+    data.MNIST = MNIST  # type: ignore[attr-defined]
+    data.DataLoader = DataLoader  # type: ignore[attr-defined]
+
+    tt.nn, tt.optim, tt.data = nn, optim, data  # type: ignore[attr-defined]
+    return {
+        "typedtorch": tt,
+        "typedtorch.nn": nn,
+        "typedtorch.nn.functional": functional,
+        "typedtorch.nn.init": tnn.init,
+        "typedtorch.nn.utils": tnn.utils,
+        "typedtorch.optim": optim,
+        "typedtorch.optim.lr_scheduler": topt.lr_scheduler,
+        "typedtorch.data": data,
+    }
+
+
+def _flatten(params: Any) -> tuple[list[Any], Any]:
+    """Leaves of a tensor / (nested) tuple, list or dict, and how to rebuild the structure."""
+    import torch
+
+    if isinstance(params, torch.Tensor):
+        return [params], lambda leaves: leaves[0]
+    if isinstance(params, dict):
+        keys = list(params)
+        parts = [_flatten(params[k]) for k in keys]
+    elif isinstance(params, list | tuple):
+        keys = None
+        parts = [_flatten(p) for p in params]
+    else:
+        raise TypeError(f"grad: unsupported params {type(params).__name__}")
+    flat = [leaf for leaves, _ in parts for leaf in leaves]
+    sizes = [len(leaves) for leaves, _ in parts]
+
+    def rebuild(leaves: list[Any]) -> Any:
+        out, i = [], 0
+        for (_, sub), n in zip(parts, sizes, strict=True):
+            out.append(sub(leaves[i : i + n]))
+            i += n
+        if keys is not None:
+            return dict(zip(keys, out, strict=True))
+        return type(params)(out)
+
+    return flat, rebuild
+
+
+# --------------------------------------------------------------------- running
+
+
+@dataclass
+class Outcome:
+    file: str  # relative to the corpus folder: good/x.py
+    ok: bool  # ran to the end
+    seconds: float
+    error: str = ""  # the exception, one line
+    line: int = 0  # the program's line that raised (0 if none or not found)
+    bug_line: int = 0  # bad programs: the line marked # BUG
+
+
+def bug_line(path: Path) -> int:
+    for i, text in enumerate(path.read_text().splitlines(), 1):
+        if "# BUG:" in text:
+            return i
+    return 0
+
+
+def run_program(path: Path, modules: dict[str, types.ModuleType]) -> Outcome:
+    import torch
+
+    saved = {k: sys.modules.get(k) for k in modules}
+    sys.modules.update(modules)
+    torch.manual_seed(0)
+    start = time.perf_counter()
+    rel = path.relative_to(HERE).as_posix()
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            runpy.run_path(str(path), run_name="__main__")
+    except BaseException as e:  # SystemExit too: a program's exit status is its verdict
+        if isinstance(e, SystemExit) and e.code in (0, None):
+            return Outcome(rel, True, time.perf_counter() - start, bug_line=bug_line(path))
+        tb = traceback.extract_tb(e.__traceback__)
+        lines = [f.lineno for f in tb if Path(f.filename).resolve() == path and f.lineno]
+        msg = f"{type(e).__name__}: {e}".splitlines()[0][:300]
+        return Outcome(rel, False, time.perf_counter() - start, msg, lines[-1] if lines else 0, bug_line(path))
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                sys.modules.pop(k, None)
+            else:
+                sys.modules[k] = v
+    return Outcome(rel, True, time.perf_counter() - start, bug_line=bug_line(path))
+
+
+def run_all(files: list[Path] | None = None) -> list[Outcome]:
+    import torch
+
+    modules = build_shim()
+    # torch's first op and first backward pay one-off set-up costs; keep them out of the timings.
+    w = torch.randn(4, 4, requires_grad=True)
+    fc = torch.nn.Linear(4, 3)
+    opt = torch.optim.SGD(fc.parameters(), lr=0.1)
+    torch.nn.functional.cross_entropy(fc(w @ w), torch.zeros(4, dtype=torch.int64)).backward()
+    opt.step()
+    return [run_program(p, modules) for p in (files if files is not None else [*GOOD, *BAD])]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("files", nargs="*", type=Path, help="programs to run (default: the whole corpus)")
+    ap.add_argument("--json", type=Path, help="write the outcomes here")
+    args = ap.parse_args(argv)
+    files = [p.resolve() for p in args.files] or None
+    outcomes = run_all(files)
+    good = [o for o in outcomes if o.file.startswith("good/")]
+    bad = [o for o in outcomes if o.file.startswith("bad/")]
+    failed = [o for o in good if not o.ok]
+    print(f"good/: {len(good) - len(failed)}/{len(good)} run to the end on PyTorch")
+    for o in failed:
+        print(f"  FAILS {o.file}:{o.line}: {o.error}")
+    raised = [o for o in bad if not o.ok]
+    at_bug = [o for o in raised if o.line == o.bug_line]
+    print(f"bad/: PyTorch raises on {len(raised)}/{len(bad)} ({len(at_bug)} on the # BUG line), silent on {len(bad) - len(raised)}")
+    for o in bad:
+        where = "silent" if o.ok else f"raises at line {o.line}{'' if o.line == o.bug_line else f' (BUG at {o.bug_line})'}: {o.error}"
+        print(f"  {o.file}: {where}")
+    slow = [o for o in outcomes if o.seconds > 1.0]
+    for o in slow:
+        print(f"  SLOW {o.file}: {o.seconds:.2f} s")
+    if args.json:
+        args.json.write_text(json.dumps([asdict(o) for o in outcomes], indent=1))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
