@@ -29,6 +29,7 @@ import sys
 import time
 import traceback
 import types
+import warnings
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -199,6 +200,7 @@ class Outcome:
     ok: bool  # ran to the end
     seconds: float
     error: str = ""  # the exception, one line
+    warning: str = ""  # the first warning the program raised (PyTorch warns on some silent broadcasts)
     line: int = 0  # the program's line that raised (0 if none or not found)
     bug_line: int = 0  # bad programs: the line marked # BUG
 
@@ -218,28 +220,35 @@ def run_program(path: Path, modules: dict[str, types.ModuleType]) -> Outcome:
     torch.manual_seed(0)
     start = time.perf_counter()
     rel = path.relative_to(HERE).as_posix()
+    caught: list[warnings.WarningMessage] = []
+    outcome = Outcome(rel, True, 0.0, bug_line=bug_line(path))
     try:
-        with contextlib.redirect_stdout(io.StringIO()):
+        with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
             runpy.run_path(str(path), run_name="__main__")
     except BaseException as e:  # SystemExit too: a program's exit status is its verdict
-        if isinstance(e, SystemExit) and e.code in (0, None):
-            return Outcome(rel, True, time.perf_counter() - start, bug_line=bug_line(path))
-        tb = traceback.extract_tb(e.__traceback__)
-        lines = [f.lineno for f in tb if Path(f.filename).resolve() == path and f.lineno]
-        msg = f"{type(e).__name__}: {e}".splitlines()[0][:300]
-        return Outcome(rel, False, time.perf_counter() - start, msg, lines[-1] if lines else 0, bug_line(path))
+        if not (isinstance(e, SystemExit) and e.code in (0, None)):
+            tb = traceback.extract_tb(e.__traceback__)
+            lines = [f.lineno for f in tb if Path(f.filename).resolve() == path and f.lineno]
+            outcome.ok = False
+            outcome.error = f"{type(e).__name__}: {e}".splitlines()[0][:300]
+            outcome.line = lines[-1] if lines else 0
     finally:
         for k, v in saved.items():
             if v is None:
                 sys.modules.pop(k, None)
             else:
                 sys.modules[k] = v
-    return Outcome(rel, True, time.perf_counter() - start, bug_line=bug_line(path))
+    outcome.seconds = time.perf_counter() - start
+    if caught:
+        outcome.warning = f"{caught[0].category.__name__}: {caught[0].message}".splitlines()[0][:300]
+    return outcome
 
 
 def run_all(files: list[Path] | None = None) -> list[Outcome]:
     import torch
 
+    torch.set_num_threads(1)  # tiny programs on a shared machine: threads only add contention
     modules = build_shim()
     # torch's first op and first backward pay one-off set-up costs; keep them out of the timings.
     w = torch.randn(4, 4, requires_grad=True)
@@ -267,7 +276,10 @@ def main(argv: list[str] | None = None) -> int:
     at_bug = [o for o in raised if o.line == o.bug_line]
     print(f"bad/: PyTorch raises on {len(raised)}/{len(bad)} ({len(at_bug)} on the # BUG line), silent on {len(bad) - len(raised)}")
     for o in bad:
-        where = "silent" if o.ok else f"raises at line {o.line}{'' if o.line == o.bug_line else f' (BUG at {o.bug_line})'}: {o.error}"
+        if o.ok:
+            where = f"silent (warns: {o.warning})" if o.warning else "silent"
+        else:
+            where = f"raises at line {o.line}{'' if o.line == o.bug_line else f' (BUG at {o.bug_line})'}: {o.error}"
         print(f"  {o.file}: {where}")
     slow = [o for o in outcomes if o.seconds > 1.0]
     for o in slow:
