@@ -126,7 +126,12 @@ def build_shim() -> dict[str, types.ModuleType]:
 
     class DataLoader:
         def __init__(
-            self, *tensors: Any, batch_size: int = 1, shuffle: bool = False, seed: int | None = None, drop_last: bool = False
+            self,
+            *tensors: Any,
+            batch_size: int = 1,
+            shuffle: bool = False,
+            seed: int | None = None,
+            drop_last: bool = False,
         ) -> None:
             if len(tensors) == 1 and isinstance(tensors[0], MNIST):
                 tensors = (tensors[0].images, tensors[0].labels)
@@ -274,7 +279,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  FAILS {o.file}:{o.line}: {o.error}")
     raised = [o for o in bad if not o.ok]
     at_bug = [o for o in raised if o.line == o.bug_line]
-    print(f"bad/: PyTorch raises on {len(raised)}/{len(bad)} ({len(at_bug)} on the # BUG line), silent on {len(bad) - len(raised)}")
+    print(
+        f"bad/: PyTorch raises on {len(raised)}/{len(bad)} ({len(at_bug)} on the # BUG line), silent on {len(bad) - len(raised)}"
+    )
     for o in bad:
         if o.ok:
             where = f"silent (warns: {o.warning})" if o.warning else "silent"

@@ -16,9 +16,7 @@ T_TGT, S_SRC, D = 8, 12, 16
 causal = tt.tril(tt.ones(T_TGT, T_TGT))
 
 
-def cross_attention(
-    queries: Tensor[B, L[8], L[16]], memory: Tensor[B, L[12], L[16]]
-) -> Tensor[B, L[8], L[16]]:
+def cross_attention(queries: Tensor[B, L[8], L[16]], memory: Tensor[B, L[12], L[16]]) -> Tensor[B, L[8], L[16]]:
     scores = queries @ memory.transpose(-2, -1) / math.sqrt(D)  # (B, 8, 12)
     scores = scores.masked_fill(causal == 0, float("-inf"))  # BUG: (8, 8) causal mask on (B, 8, 12)
     return tt.softmax(scores, dim=-1) @ memory

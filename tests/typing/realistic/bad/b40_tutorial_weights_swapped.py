@@ -1,4 +1,4 @@
-""""Learning PyTorch with Examples" with the first weight matrix created the wrong way round.
+"""PyTorch's "Learning PyTorch with Examples" with the first weight matrix created the wrong way round.
 
 Bug: ``w1`` is ``(H, D_in)`` = ``(100, 1000)``; ``x.mm(w1)`` needs ``(D_in, H)``.
 """

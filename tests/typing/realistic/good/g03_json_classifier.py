@@ -23,7 +23,7 @@ tt.manual_seed(0)
 model = nn.Linear(4, 16) >> nn.ReLU() >> nn.Linear(16, 3)
 opt = optim.SGD(model.parameters(), lr=0.5, momentum=0.9)
 
-for epoch in range(20):
+for _ in range(20):
     opt.zero_grad()
     logits = model(inputs)
     loss = nn.cross_entropy(logits, labels)

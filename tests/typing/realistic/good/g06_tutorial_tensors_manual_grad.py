@@ -1,4 +1,4 @@
-""""Learning PyTorch with Examples", the autograd version: two weight matrices, manual SGD.
+"""PyTorch's "Learning PyTorch with Examples", the autograd version: two weight matrices, manual SGD.
 
 Style: plain-int sizes (``N, D_in, H, D_out = 64, 1000, 100, 10``), ``mm``/``clamp``,
 ``pow(2).sum()``, in-place updates under ``no_grad``; a script, as in the tutorial.

@@ -1,4 +1,4 @@
-""""Learning PyTorch with Examples", the nn + optim version.
+"""PyTorch's "Learning PyTorch with Examples", the nn + optim version.
 
 Style: plain-int sizes, ``nn.Sequential`` of Linear/ReLU/Linear, ``nn.MSELoss(reduction="sum")``,
 ``optim.Adam``; a script.

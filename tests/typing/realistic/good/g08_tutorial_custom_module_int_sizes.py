@@ -1,4 +1,4 @@
-""""Learning PyTorch with Examples", custom nn.Module: the sizes are constructor arguments.
+"""PyTorch's "Learning PyTorch with Examples", custom nn.Module: the sizes are constructor arguments.
 
 Style: sizes are plain ``int`` parameters (unknown statically), a ``forward()`` method,
 ``super().__init__()``; the model is built from the tutorial's constants.
@@ -27,7 +27,7 @@ y = tt.randn(N, D_out)
 model = TwoLayerNet(D_in, H, D_out)
 criterion = nn.MSELoss(reduction="sum")
 optimizer = optim.SGD(model.parameters(), lr=1e-4)
-for t in range(5):
+for _ in range(5):
     y_pred = model(x)
     loss = criterion(y_pred, y)
     optimizer.zero_grad()

@@ -14,7 +14,7 @@ y = tt.sin(x)
 
 p = tt.randn(4, requires_grad=True)
 learning_rate = 1e-6
-for t in range(10):
+for _ in range(10):
     y_pred = p[0] + p[1] * x + p[2] * x**2 + p[3] * x**3
     loss = (y_pred - y).pow(2).sum()
     loss.backward()

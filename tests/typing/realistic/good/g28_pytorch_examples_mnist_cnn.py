@@ -11,7 +11,6 @@ from typing import TypeVar
 import typedtorch as tt
 from typedtorch import Tensor, nn, optim
 from typedtorch.nn import functional as F
-from typedtorch.optim.lr_scheduler import StepLR
 
 B = TypeVar("B")
 
@@ -58,7 +57,7 @@ def test(model: Net, data: Tensor[B, L[1], L[28], L[28]], target: Tensor[B]) -> 
 tt.manual_seed(1)
 model = Net()
 optimizer = optim.Adadelta(model.parameters(), lr=1.0)
-scheduler = StepLR(optimizer, step_size=1, gamma=0.7)
+scheduler = optim.lr_scheduler.StepLR(optimizer, step_size=1, gamma=0.7)
 batches = [(tt.rand(2, 1, 28, 28), tt.randint(0, 10, (2,))) for _ in range(2)]
 print(train(model, optimizer, batches))
 scheduler.step()

@@ -36,7 +36,7 @@ net = Net()
 criterion = nn.CrossEntropyLoss()
 optimizer = optim.SGD(net.parameters(), lr=0.001, momentum=0.9)
 running_loss = 0.0
-for i in range(3):
+for _ in range(3):
     inputs, labels = tt.randn(4, 3, 32, 32), tt.randint(0, 10, (4,))
     optimizer.zero_grad()
     outputs = net(inputs)

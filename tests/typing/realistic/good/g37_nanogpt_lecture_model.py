@@ -33,7 +33,7 @@ class Head(nn.Module):
         self.dropout = nn.Dropout(dropout)
 
     def forward(self, x: tt.Tensor) -> tt.Tensor:
-        B, T, C = x.shape
+        T = x.shape[1]
         k = self.key(x)  # (B,T,hs)
         q = self.query(x)  # (B,T,hs)
         wei = q @ k.transpose(-2, -1) * k.shape[-1] ** -0.5  # (B, T, hs) @ (B, hs, T) -> (B, T, T)

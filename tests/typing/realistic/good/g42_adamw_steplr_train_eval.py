@@ -34,7 +34,7 @@ model = Model()
 optimizer = optim.AdamW(model.parameters(), lr=3e-3, weight_decay=0.01)
 scheduler = optim.lr_scheduler.StepLR(optimizer, step_size=2, gamma=0.5)
 best_acc, best_state = 0.0, model.state_dict()
-for epoch in range(4):
+for _ in range(4):
     model.train()
     for i in range(0, 96, 32):
         xb, yb = train_x[i : i + 32], train_y[i : i + 32]

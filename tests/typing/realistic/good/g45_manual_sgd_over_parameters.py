@@ -1,4 +1,4 @@
-""""Learning PyTorch with Examples", the nn version: a manual SGD step over ``model.parameters()``.
+"""PyTorch's "Learning PyTorch with Examples", the nn version: a manual SGD step over ``model.parameters()``.
 
 Style: ``param -= learning_rate * param.grad`` under ``no_grad`` (in place), then
 ``model.zero_grad()``; ``nn.MSELoss(reduction="sum")``; plain-int sizes.
@@ -15,7 +15,7 @@ y = tt.randn(N, D_out)
 model = nn.Sequential(nn.Linear(D_in, H), nn.ReLU(), nn.Linear(H, D_out))
 loss_fn = nn.MSELoss(reduction="sum")
 learning_rate = 1e-4
-for t in range(5):
+for _ in range(5):
     y_pred = model(x)
     loss = loss_fn(y_pred, y)
     model.zero_grad()

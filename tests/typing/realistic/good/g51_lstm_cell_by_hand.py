@@ -11,10 +11,10 @@ import typedtorch as tt
 from typedtorch import Matrix
 
 B = TypeVar("B")
-I, H = 10, 16
+N_IN, H = 10, 16
 
 tt.manual_seed(0)
-W_ih = tt.randn(I, 4 * H) * 0.1
+W_ih = tt.randn(N_IN, 4 * H) * 0.1
 W_hh = tt.randn(H, 4 * H) * 0.1
 b = tt.zeros(4 * H)
 
@@ -29,7 +29,7 @@ def lstm_step(
     return h_next, c_next
 
 
-seq = tt.randn(6, 3, I)  # (T, B, I)
+seq = tt.randn(6, 3, N_IN)  # (T, B, I)
 h, c = tt.zeros(3, H), tt.zeros(3, H)
 for x_t in seq:
     h, c = lstm_step(x_t, h, c)
