@@ -1,20 +1,24 @@
-"""Run the realistic corpus on PyTorch: proof that the programs mean what they say.
+"""Run the realistic corpus: with typedtorch itself, or on PyTorch as an oracle.
 
-The corpus is written against typedtorch's public API (``../shared/DESIGN.md``), which
-mirrors PyTorch's. This script swaps a thin PyTorch-backed stand-in in for
-``typedtorch`` (``tt.zeros`` is ``torch.zeros``, ``nn.Linear`` is ``torch.nn.Linear``,
-``a >> b`` builds a ``torch.nn.Sequential``, shape annotations become plain
-``torch.Tensor``) and runs every program. A correct program (``good/``) must run to the
-end on PyTorch: that is independent evidence that its shapes are right, whatever the
-type checkers say. For a buggy program (``bad/``) it records what PyTorch does with the
-bug: raises (and where), or runs silently (the bugs a shape checker is most needed for).
+Every program of the corpus must run: a correct one (``good/``) to the end, a buggy
+one (``bad/``) until its bug, where typedtorch should raise ``tt.ShapeError``.
 
-    python tests/typing/realistic/torch_oracle.py            # table
-    python tests/typing/realistic/torch_oracle.py --json out.json
+``--torch`` runs the programs on PyTorch instead, as proof that they mean what they
+say: the corpus is written against typedtorch's public API (``../shared/DESIGN.md``),
+which mirrors PyTorch's, so a thin PyTorch-backed stand-in for ``typedtorch``
+(``tt.zeros`` is ``torch.zeros``, ``nn.Linear`` is ``torch.nn.Linear``, ``a >> b``
+builds a ``torch.nn.Sequential``, shape annotations become plain ``torch.Tensor``) can
+run them. A correct program must run to the end on PyTorch: independent evidence that
+its shapes are right, whatever the type checkers say. For a buggy program it records
+what PyTorch does with the bug: raises (and where), or runs silently (the bugs a shape
+checker is most needed for).
 
-Needs torch (``pip install torch``; never a dependency of the project). Each program
-runs in this one process, after ``torch.manual_seed(0)``; programs are small (well
-under a second each).
+    python tests/typing/realistic/runtime.py               # typedtorch
+    python tests/typing/realistic/runtime.py --torch       # PyTorch (needs torch)
+    python tests/typing/realistic/runtime.py --json out.json good/g01_xor_gradual_lists.py
+
+Each program runs in this one process, after ``manual_seed(0)``, with its output
+swallowed; programs are small (well under a second each).
 """
 
 from __future__ import annotations
@@ -35,9 +39,10 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-GOOD = sorted(p for p in (HERE / "good").glob("*.py") if p.name != "__init__.py")
-BAD = sorted(p for p in (HERE / "bad").glob("*.py") if p.name != "__init__.py")
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
 
+from realistic_corpus import BAD, GOOD, bug_markers, rel  # noqa: E402
 
 # --------------------------------------------------------------------- the shim
 
@@ -205,28 +210,21 @@ class Outcome:
     ok: bool  # ran to the end
     seconds: float
     error: str = ""  # the exception, one line
+    shape_error: bool = False  # the exception is a tt.ShapeError (typedtorch runs only)
     warning: str = ""  # the first warning the program raised (PyTorch warns on some silent broadcasts)
     line: int = 0  # the program's line that raised (0 if none or not found)
     bug_line: int = 0  # bad programs: the line marked # BUG
+    at_bug: bool = False  # it raised inside the statement marked # BUG
 
 
-def bug_line(path: Path) -> int:
-    for i, text in enumerate(path.read_text().splitlines(), 1):
-        if "# BUG:" in text:
-            return i
-    return 0
-
-
-def run_program(path: Path, modules: dict[str, types.ModuleType]) -> Outcome:
-    import torch
-
+def run_program(path: Path, modules: dict[str, types.ModuleType], seed: Any) -> Outcome:
     saved = {k: sys.modules.get(k) for k in modules}
     sys.modules.update(modules)
-    torch.manual_seed(0)
+    seed(0)
     start = time.perf_counter()
-    rel = path.relative_to(HERE).as_posix()
+    bugs = bug_markers(path.read_text())
     caught: list[warnings.WarningMessage] = []
-    outcome = Outcome(rel, True, 0.0, bug_line=bug_line(path))
+    outcome = Outcome(rel(path), True, 0.0, bug_line=bugs[0].line if bugs else 0)
     try:
         with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -238,6 +236,9 @@ def run_program(path: Path, modules: dict[str, types.ModuleType]) -> Outcome:
             outcome.ok = False
             outcome.error = f"{type(e).__name__}: {e}".splitlines()[0][:300]
             outcome.line = lines[-1] if lines else 0
+            outcome.at_bug = any(b.covers(outcome.line) for b in bugs)
+            shape_error = getattr(sys.modules.get("typedtorch"), "ShapeError", None)
+            outcome.shape_error = isinstance(shape_error, type) and isinstance(e, shape_error) and not modules
     finally:
         for k, v in saved.items():
             if v is None:
@@ -250,7 +251,14 @@ def run_program(path: Path, modules: dict[str, types.ModuleType]) -> Outcome:
     return outcome
 
 
-def run_all(files: list[Path] | None = None) -> list[Outcome]:
+def run_all(files: list[Path] | None = None, on_torch: bool = False) -> list[Outcome]:
+    """Run ``files`` (default: the whole corpus) with typedtorch, or on PyTorch."""
+    files = files if files is not None else [*GOOD, *BAD]
+    if not on_torch:
+        import typedtorch as tt
+
+        tt.manual_seed(0)
+        return [run_program(p, {}, tt.manual_seed) for p in files]
     import torch
 
     torch.set_num_threads(1)  # tiny programs on a shared machine: threads only add contention
@@ -261,39 +269,46 @@ def run_all(files: list[Path] | None = None) -> list[Outcome]:
     opt = torch.optim.SGD(fc.parameters(), lr=0.1)
     torch.nn.functional.cross_entropy(fc(w @ w), torch.zeros(4, dtype=torch.int64)).backward()
     opt.step()
-    return [run_program(p, modules) for p in (files if files is not None else [*GOOD, *BAD])]
+    return [run_program(p, modules, torch.manual_seed) for p in files]
+
+
+def summarize(outcomes: list[Outcome], on_torch: bool) -> list[str]:
+    """The report: what ran, what raised where."""
+    who = "PyTorch" if on_torch else "typedtorch"
+    good = [o for o in outcomes if o.file.startswith("good/")]
+    bad = [o for o in outcomes if o.file.startswith("bad/")]
+    failed = [o for o in good if not o.ok]
+    lines = [f"good/: {len(good) - len(failed)}/{len(good)} run to the end on {who}"]
+    lines += [f"  FAILS {o.file}:{o.line}: {o.error}" for o in failed]
+    raised = [o for o in bad if not o.ok]
+    at_bug = [o for o in raised if o.at_bug]
+    counts = f"{who} raises on {len(raised)}/{len(bad)} ({len(at_bug)} in the # BUG statement"
+    if not on_torch:
+        counts += f", {sum(o.shape_error for o in at_bug)} of them a ShapeError"
+    lines.append(f"bad/: {counts}), silent on {len(bad) - len(raised)}")
+    for o in bad:
+        if o.ok:
+            where = f"silent (warns: {o.warning})" if o.warning else "silent"
+        else:
+            place = "" if o.at_bug else f" (BUG at {o.bug_line})"
+            where = f"raises at line {o.line}{place}: {o.error}"
+        lines.append(f"  {o.file}: {where}")
+    lines += [f"  SLOW {o.file}: {o.seconds:.2f} s" for o in outcomes if o.seconds > 1.0]
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("files", nargs="*", type=Path, help="programs to run (default: the whole corpus)")
+    ap.add_argument("--torch", action="store_true", help="run on PyTorch through a stand-in for typedtorch")
     ap.add_argument("--json", type=Path, help="write the outcomes here")
     args = ap.parse_args(argv)
-    files = [p.resolve() for p in args.files] or None
-    outcomes = run_all(files)
-    good = [o for o in outcomes if o.file.startswith("good/")]
-    bad = [o for o in outcomes if o.file.startswith("bad/")]
-    failed = [o for o in good if not o.ok]
-    print(f"good/: {len(good) - len(failed)}/{len(good)} run to the end on PyTorch")
-    for o in failed:
-        print(f"  FAILS {o.file}:{o.line}: {o.error}")
-    raised = [o for o in bad if not o.ok]
-    at_bug = [o for o in raised if o.line == o.bug_line]
-    print(
-        f"bad/: PyTorch raises on {len(raised)}/{len(bad)} ({len(at_bug)} on the # BUG line), silent on {len(bad) - len(raised)}"
-    )
-    for o in bad:
-        if o.ok:
-            where = f"silent (warns: {o.warning})" if o.warning else "silent"
-        else:
-            where = f"raises at line {o.line}{'' if o.line == o.bug_line else f' (BUG at {o.bug_line})'}: {o.error}"
-        print(f"  {o.file}: {where}")
-    slow = [o for o in outcomes if o.seconds > 1.0]
-    for o in slow:
-        print(f"  SLOW {o.file}: {o.seconds:.2f} s")
+    files = [(p if p.is_absolute() or p.exists() else HERE / p).resolve() for p in args.files] or None
+    outcomes = run_all(files, on_torch=args.torch)
+    print("\n".join(summarize(outcomes, args.torch)))
     if args.json:
         args.json.write_text(json.dumps([asdict(o) for o in outcomes], indent=1))
-    return 1 if failed else 0
+    return 1 if any(not o.ok for o in outcomes if o.file.startswith("good/")) else 0
 
 
 if __name__ == "__main__":
