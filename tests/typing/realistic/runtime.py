@@ -301,13 +301,17 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("files", nargs="*", type=Path, help="programs to run (default: the whole corpus)")
     ap.add_argument("--torch", action="store_true", help="run on PyTorch through a stand-in for typedtorch")
-    ap.add_argument("--json", type=Path, help="write the outcomes here")
+    ap.add_argument("--json", help="write the outcomes to this file (- for stdout, instead of the summary)")
     args = ap.parse_args(argv)
     files = [(p if p.is_absolute() or p.exists() else HERE / p).resolve() for p in args.files] or None
     outcomes = run_all(files, on_torch=args.torch)
-    print("\n".join(summarize(outcomes, args.torch)))
-    if args.json:
-        args.json.write_text(json.dumps([asdict(o) for o in outcomes], indent=1))
+    report = json.dumps([asdict(o) for o in outcomes], indent=1)
+    if args.json == "-":
+        print(report)
+    else:
+        print("\n".join(summarize(outcomes, args.torch)))
+        if args.json:
+            Path(args.json).write_text(report)
     return 1 if any(not o.ok for o in outcomes if o.file.startswith("good/")) else 0
 
 
