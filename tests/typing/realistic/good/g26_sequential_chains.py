@@ -21,7 +21,7 @@ multi = nn.Linear(10, 32) >> nn.ReLU() >> nn.Dropout(0.1) >> nn.Linear(32, 32) >
 head = multi >> nn.LogSoftmax(dim=1)
 
 p = binary(tt.randn(6, 2))
-bce = F.binary_cross_entropy(p, tt.rand(6, 1).round())
+bce = F.binary_cross_entropy(p, (tt.rand(6, 1) > 0.5).float())
 nll = F.nll_loss(head(tt.randn(7, 10)), tt.randint(0, 5, (7,)))
 (bce + nll).backward()
 print(bce.item(), nll.item())
