@@ -1,7 +1,7 @@
 """PyTorch's "Learning PyTorch with Examples", the autograd version: two weight matrices, manual SGD.
 
 Style: plain-int sizes (``N, D_in, H, D_out = 64, 1000, 100, 10``), ``mm``/``clamp``,
-``pow(2).sum()``, in-place updates under ``no_grad``; a script, as in the tutorial.
+``pow(2).sum()``, in-place updates under ``no_grad``, gradients reset with ``w.grad = None``; a script, as in the tutorial.
 """
 
 import typedtorch as tt
@@ -26,5 +26,5 @@ for t in range(5):
         assert w1.grad is not None and w2.grad is not None
         w1 -= learning_rate * w1.grad
         w2 -= learning_rate * w2.grad
-        w1.grad.zero_()
-        w2.grad.zero_()
+    w1.grad = None
+    w2.grad = None

@@ -27,10 +27,12 @@ y = tt.randn(N, D_out)
 model = TwoLayerNet(D_in, H, D_out)
 criterion = nn.MSELoss(reduction="sum")
 optimizer = optim.SGD(model.parameters(), lr=1e-4)
+losses: list[float] = []
 for _ in range(5):
     y_pred = model(x)
     loss = criterion(y_pred, y)
     optimizer.zero_grad()
     loss.backward()
+    losses.append(loss.item())
     optimizer.step()
-print(loss.item())
+print(losses[-1])

@@ -23,10 +23,11 @@ def sq_dists(a: Matrix[N, D], b: Matrix[M, D]) -> Matrix[N, M]:
 tt.manual_seed(0)
 points = tt.randn(100, 2)
 centroids = points[:4]
+d = sq_dists(points, centroids)
 for _ in range(3):
-    d = sq_dists(points, centroids)
     _, assignment = d.min(dim=1)
     onehot = tt.one_hot(assignment, 4).float()  # (100, 4)
     counts = onehot.sum(dim=0).clamp(min=1.0)  # (4,)
     centroids = (onehot.T @ points) / counts[:, None]
+    d = sq_dists(points, centroids)
 print(tuple(d.shape), tuple(centroids.shape))

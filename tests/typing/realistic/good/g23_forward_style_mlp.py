@@ -32,14 +32,16 @@ optimizer = optim.SGD(model.parameters(), lr=0.01, momentum=0.5)
 data, target = tt.rand(16, 784), tt.randint(0, 10, (16,))
 
 model.train()
+losses: list[float] = []
 for _ in range(3):
     optimizer.zero_grad()
     output = model(data)
     loss = F.nll_loss(output, target)
     loss.backward()
+    losses.append(loss.item())
     optimizer.step()
 
 model.eval()
 with tt.no_grad():
     test_out = model(tt.rand(4, 784))
-print(loss.item(), tuple(test_out.shape))
+print(losses[-1], tuple(test_out.shape))

@@ -28,9 +28,11 @@ reg = Regressor()
 x = tt.randn(50, 8)
 y = x.sum(dim=1).unsqueeze(1)  # (50, 1), matching the predictions
 opt = optim.Adam(reg.parameters(), lr=1e-2)
+losses: list[float] = []
 for _ in range(5):
     opt.zero_grad()
     loss = nn.mse_loss(reg(x), y)
     loss.backward()
+    losses.append(loss.item())
     opt.step()
-print(loss.item())
+print(losses[-1])

@@ -17,9 +17,11 @@ model = nn.Sequential(
 )
 opt = optim.Adam(model.parameters(), lr=1e-3)
 images, labels = tt.rand(4, 1, 28, 28), tt.randint(0, 10, (4,))
+losses: list[float] = []
 for _ in range(2):
     opt.zero_grad()
     loss = nn.cross_entropy(model(images), labels)
     loss.backward()
+    losses.append(loss.item())
     opt.step()
-print(loss.item())
+print(losses[-1])

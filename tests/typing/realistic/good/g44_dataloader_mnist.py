@@ -14,11 +14,13 @@ loader = ttd.DataLoader(test_set, batch_size=64, shuffle=True, seed=0)
 
 model = nn.Linear(784, 64) >> nn.ReLU() >> nn.Linear(64, 10)
 opt = optim.Adam(model.parameters(), lr=1e-3)
+losses: list[float] = []
 for step, (images, labels) in enumerate(loader):
     opt.zero_grad()
     loss = nn.cross_entropy(model(images.flatten(1)), labels)
     loss.backward()
+    losses.append(loss.item())
     opt.step()
     if step == 3:
         break
-print(len(loader), loss.item())
+print(len(loader), losses[-1])

@@ -15,13 +15,15 @@ y = tt.randn(N, D_out)
 model = nn.Sequential(nn.Linear(D_in, H), nn.ReLU(), nn.Linear(H, D_out))
 loss_fn = nn.MSELoss(reduction="sum")
 learning_rate = 1e-4
+losses: list[float] = []
 for _ in range(5):
     y_pred = model(x)
     loss = loss_fn(y_pred, y)
     model.zero_grad()
     loss.backward()
+    losses.append(loss.item())
     with tt.no_grad():
         for param in model.parameters():
             assert param.grad is not None
             param -= learning_rate * param.grad
-print(loss.item())
+print(losses[-1])

@@ -29,9 +29,11 @@ tt.manual_seed(0)
 ae = AutoEncoder()
 opt = optim.Adam(ae.parameters(), lr=1e-3)
 batch = tt.rand(8, 1, 28, 28)
+losses: list[float] = []
 for _ in range(3):
     opt.zero_grad()
     loss = F.mse_loss(ae(batch), batch)
     loss.backward()
+    losses.append(loss.item())
     opt.step()
-print(loss.item())
+print(losses[-1])

@@ -35,8 +35,8 @@ def loss_and_accuracy() -> tuple[tt.Scalar, float]:
     return total, accuracy
 
 
+total_loss, acc = loss_and_accuracy()
 for k in range(10):
-    total_loss, acc = loss_and_accuracy()
     model.zero_grad()
     total_loss.backward()
     learning_rate = 1.0 - 0.9 * k / 10
@@ -44,4 +44,5 @@ for k in range(10):
         for p in model.parameters():
             assert p.grad is not None
             p -= learning_rate * p.grad
+    total_loss, acc = loss_and_accuracy()
 print(f"loss {total_loss.item():.3f}, accuracy {acc:.0%}")
