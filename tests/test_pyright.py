@@ -47,8 +47,10 @@ import re
 import subprocess
 import sys
 import tokenize
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -88,9 +90,9 @@ class PyrightResult:
         return [d for d in self.by_file.get(path.resolve(), []) if d.severity == "error" and d.rule not in ignore]
 
 
-def parse_pyright(report: dict[str, object]) -> dict[Path, list[PDiag]]:
+def parse_pyright(report: Mapping[str, Any]) -> dict[Path, list[PDiag]]:
     by_file: dict[Path, list[PDiag]] = {}
-    for d in report.get("generalDiagnostics", []):  # type: ignore[attr-defined]
+    for d in report.get("generalDiagnostics", []):
         rule = str(d.get("rule", ""))
         message = " ".join(str(d["message"]).split()) + (f"  [{rule}]" if rule else "")
         diag = PDiag(int(d["range"]["start"]["line"]) + 1, str(d["severity"]), message, rule)

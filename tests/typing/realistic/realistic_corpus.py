@@ -72,7 +72,8 @@ def bug_markers(source: str) -> list[Bug]:
                 continue
             if isinstance(node, _COMPOUND):
                 # Only the header of a compound statement (up to its body) is "its line".
-                start, end = node.lineno, node.body[0].lineno - 1 if node.body else node.end_lineno
+                body = getattr(node, "body", None) or getattr(node, "cases", None)
+                start, end = node.lineno, body[0].lineno - 1 if body else node.end_lineno
                 for deco in getattr(node, "decorator_list", []):
                     start = min(start, deco.lineno)
             else:

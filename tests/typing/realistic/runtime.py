@@ -62,7 +62,7 @@ def build_shim() -> dict[str, types.ModuleType]:
         layers = [*(a if isinstance(a, tnn.Sequential) else [a]), *(b if isinstance(b, tnn.Sequential) else [b])]
         return tnn.Sequential(*layers)
 
-    tnn.Module.__rshift__ = rshift  # type: ignore[attr-defined]
+    setattr(tnn.Module, "__rshift__", rshift)  # noqa: B010 (a monkeypatch, spelled so on purpose)
 
     tt = types.ModuleType("typedtorch")
     for name in (
@@ -267,7 +267,7 @@ def run_all(files: list[Path] | None = None, on_torch: bool = False) -> list[Out
     w = torch.randn(4, 4, requires_grad=True)
     fc = torch.nn.Linear(4, 3)
     opt = torch.optim.SGD(fc.parameters(), lr=0.1)
-    torch.nn.functional.cross_entropy(fc(w @ w), torch.zeros(4, dtype=torch.int64)).backward()
+    torch.nn.functional.cross_entropy(fc(w @ w), torch.zeros(4, dtype=torch.int64)).backward()  # type: ignore[no-untyped-call]
     opt.step()
     return [run_program(p, modules, torch.manual_seed) for p in files]
 
