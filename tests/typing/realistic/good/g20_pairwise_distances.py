@@ -25,9 +25,9 @@ points = tt.randn(100, 2)
 centroids = points[:4]
 d = sq_dists(points, centroids)
 for _ in range(3):
-    _, assignment = d.min(dim=1)
+    nearest, assignment = d.min(dim=1)
     onehot = tt.one_hot(assignment, 4).float()  # (100, 4)
     counts = onehot.sum(dim=0).clamp(min=1.0)  # (4,)
     centroids = (onehot.T @ points) / counts[:, None]
     d = sq_dists(points, centroids)
-print(tuple(d.shape), tuple(centroids.shape))
+print(tuple(d.shape), tuple(centroids.shape), nearest.mean().item())
