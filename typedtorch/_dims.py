@@ -8,11 +8,13 @@ a bound that mentions a ``Literal``: mypy then keeps ``Literal[4]`` for an argum
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any, Generic, Literal, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Generic, Literal, TypeVar
 
-from typing_extensions import TypeVarTuple
+from typing_extensions import TypeVarTuple, Unpack
 
-S = TypeVarTuple("S")  # the shape of a Tensor
+# The shape of a Tensor. Its default makes a bare `Tensor` annotation mean a tensor of
+# unknown shape, `Tensor[*tuple[Any, ...]]` (no "missing type arguments" under --strict).
+S = TypeVarTuple("S", default=Unpack[tuple[Any, ...]])
 P = TypeVarTuple("P")  # leading (batch) dims
 R = TypeVarTuple("R")  # remaining dims
 
@@ -43,7 +45,8 @@ D5 = TypeVar("D5", bound=int | Literal[0])
 # branches below (it has no static value for ``MYPY``), cannot use the name as a type,
 # and makes every such size ``Unknown`` (its ``Any``). mypy reads the name ``MYPY`` as
 # always true (its long-standing convention), so it takes only the last branch.
-# Python itself takes the first.
+# Python itself takes the first. (pyright reports the name as an invalid type form in
+# the modules that use it: they switch that report off with a file-level comment.)
 MYPY = False
 _T = TypeVar("_T")
 if not TYPE_CHECKING:
@@ -57,7 +60,9 @@ if not TYPE_CHECKING:
 elif not MYPY:
     Size = Any
 else:
-    Size: TypeAlias = Annotated[_T, "size"]
+    # An implicit alias (no `TypeAlias`): pyright then keeps both assignments as
+    # variables, in this module and in every module that imports the name.
+    Size = Annotated[_T, "size"]
 
 
 class Dim(int, Generic[_T]):

@@ -1,3 +1,4 @@
+# pyright: reportInvalidTypeForm=false
 """Creating tensors: factories that keep literal sizes in the type.
 
 ``zeros(4, 2)`` is ``Tensor[Literal[4], Literal[2]]`` for mypy with no annotation,

@@ -1,3 +1,4 @@
+# pyright: reportInvalidTypeForm=false
 """Functions mirroring the Tensor methods (``tt.relu(x)`` is ``x.relu()``), plus the
 ops that take several tensors: ``cat``, ``stack``, ``where``, ``einsum``, ``matmul``."""
 

@@ -1,3 +1,4 @@
+# pyright: reportInvalidTypeForm=false
 """``Tensor[*Shape]``: the one tensor class, with its shape in its type.
 
 The overloads below are the static view mypy and pyright read: each states how the

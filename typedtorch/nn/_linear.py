@@ -1,3 +1,4 @@
+# pyright: reportInvalidTypeForm=false
 """``Linear``: the affine layer, generic in its input and output sizes."""
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from typing import Any, Generic, Literal, TypeVar
 from typing_extensions import TypeVarTuple
 
 from typedtorch._backend import get_backend, host_uniform
+from typedtorch._dims import Size
 from typedtorch._errors import ShapeError
 from typedtorch._ops.linear import linear
 from typedtorch._tensor import Tensor, make
@@ -55,8 +57,8 @@ class Linear(Module, Generic[In, Out]):
 
     def __init__(
         self,
-        in_features: In,
-        out_features: Out,
+        in_features: Size[In],
+        out_features: Size[Out],
         bias: bool = True,
         *,
         device: str | None = None,
