@@ -50,10 +50,10 @@ def check_float(x: object, fn: str, name: str) -> AnyTensor:
     return t
 
 
-def _reduction(reduction: object, fn: str) -> str:
+def _reduction(reduction: Any, fn: str) -> str:
     if reduction not in REDUCTIONS:
         raise ValueError(f"{fn}: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
-    return reduction  # type: ignore[return-value]
+    return str(reduction)
 
 
 def _same_device(fn: str, first: AnyTensor, *others: AnyTensor | None) -> Backend:
@@ -136,7 +136,7 @@ def _record(
         total = xp.sum(per)
         if reduction == "sum":
             loss, scale = total, 1.0
-        elif count is None or count == 0.0 and math.prod(per.shape) == 0:
+        elif count is None or (count == 0.0 and math.prod(per.shape) == 0):
             n = math.prod(per.shape)
             if n == 0:
                 raise ShapeError(f"{name}: empty input (shape {_shape(per)}); the mean is undefined")
@@ -318,7 +318,9 @@ def binary_cross_entropy(
     xp = x._backend.xp
     p, tv = x._data, t._data
     if not _all_in_unit_interval(xp, p):
-        raise ValueError(f"{name}: all input probabilities must lie in [0, 1] (for logits use binary_cross_entropy_with_logits)")
+        raise ValueError(
+            f"{name}: all input probabilities must lie in [0, 1] (for logits use binary_cross_entropy_with_logits)"
+        )
     if not _all_in_unit_interval(xp, tv):
         raise ValueError(f"{name}: all targets must lie in [0, 1]")
     fn = BCEFn()
@@ -525,7 +527,8 @@ class ClassLossFn(LossFn):
         if self.log_probs:
             grad = -onehot if row_w is None else -(onehot * row_w)
         else:
-            grad = self.exp / self.total  # a fresh array: safe to update in place
+            exp: Array = self.exp
+            grad = exp / self.total  # a fresh array: safe to update in place
             eps = self.eps
             if row_w is None and eps == 0.0:
                 grad -= onehot  # the hot path: softmax - onehot

@@ -9,7 +9,7 @@ element type: indexing a ``ModuleList[Linear[L[8], L[8]]]`` gives a
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Generic, TypeVar, overload
+from typing import Any, Generic, TypeVar, overload
 
 from ._module import Module
 
@@ -19,6 +19,12 @@ M = TypeVar("M", bound=Module)
 def _check_module(value: object, where: str) -> None:
     if not isinstance(value, Module):
         raise TypeError(f"{where}: expected an nn.Module, got {type(value).__name__}")
+
+
+def _items(modules: object, where: str) -> list[Any]:
+    if not isinstance(modules, Iterable):
+        raise TypeError(f"{where}: expected an iterable of modules, got {type(modules).__name__}")
+    return list(modules)
 
 
 class ModuleList(Module, Generic[M]):
@@ -92,9 +98,7 @@ class ModuleList(Module, Generic[M]):
 
     def extend(self, modules: Iterable[M]) -> ModuleList[M]:
         """Add each of ``modules`` at the end; returns self."""
-        if isinstance(modules, Module) and not isinstance(modules, ModuleList):
-            raise TypeError("ModuleList.extend: expected an iterable of modules, got a single Module")
-        items = list(modules)
+        items = _items(modules, "ModuleList.extend")
         for m in items:
             _check_module(m, "ModuleList")
         self._items.extend(items)

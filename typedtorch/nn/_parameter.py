@@ -19,7 +19,9 @@ from typedtorch._tensor import AnyTensor, Tensor
 
 def _wrap(cls: type, data: object, requires_grad: object, where: str = "Parameter") -> AnyTensor:
     if not isinstance(data, Tensor):
-        raise TypeError(f"{where}: data must be a typedtorch Tensor, got {type(data).__name__}; wrap it with tt.tensor()")
+        raise TypeError(
+            f"{where}: data must be a typedtorch Tensor, got {type(data).__name__}; wrap it with tt.tensor()"
+        )
     if not isinstance(requires_grad, bool):
         raise TypeError(f"{where}: requires_grad must be a bool, got {type(requires_grad).__name__}")
     p: AnyTensor = object.__new__(cls)

@@ -196,7 +196,9 @@ def kaiming_normal_(
     _check_float(tensor, "kaiming_normal_")
     if tensor.numel() == 0:
         return tensor
-    return _fill_from_host(tensor, host_random("normal", tensor.shape, None) * _kaiming_std(tensor, a, mode, nonlinearity))
+    return _fill_from_host(
+        tensor, host_random("normal", tensor.shape, None) * _kaiming_std(tensor, a, mode, nonlinearity)
+    )
 
 
 # ------------------------------------------------------------------------ helpers

@@ -65,7 +65,8 @@ def clip_grad_norm_(
         )
     coef = min(max_norm / (total_value + 1e-6), 1.0)
     for p in with_grad:
-        p._grad = p._grad * coef
+        grad: Array = p._grad
+        p._grad = grad * coef
     return make(total, first, None)
 
 
