@@ -41,7 +41,9 @@ D = TypeVarTuple("D")  # the extra dims of the K-dimensional form (N, C, d1, ...
 Reduced = Literal["mean", "sum"]
 Reduction = Literal["mean", "sum", "none"]
 # A loss module's type records its reduction, so that its call is typed: `MSELoss[Literal["none"]]`.
-R = TypeVar("R", bound=str | Literal["mean"])
+# Only the three literals are accepted statically (a typo is an error before it runs); a
+# reduction held in a variable needs the type `Reduction` (mypy and pyright split the union).
+R = TypeVar("R", bound=str)
 
 
 def _module_reduction(cls: str, reduction: object) -> Reduction:
@@ -295,8 +297,6 @@ class MSELoss(_PointwiseLoss[R]):
     def __init__(self: MSELoss[Literal["sum"]], reduction: Literal["sum"]) -> None: ...  # fmt: skip
     @overload
     def __init__(self: MSELoss[Literal["none"]], reduction: Literal["none"]) -> None: ...  # fmt: skip
-    @overload
-    def __init__(self: MSELoss[R], reduction: R) -> None: ...
     def __init__(self, reduction: Any = "mean") -> None:
         self.reduction = _module_reduction("MSELoss", reduction)  # type: ignore[assignment]
 
@@ -319,8 +319,6 @@ class L1Loss(_PointwiseLoss[R]):
     def __init__(self: L1Loss[Literal["sum"]], reduction: Literal["sum"]) -> None: ...  # fmt: skip
     @overload
     def __init__(self: L1Loss[Literal["none"]], reduction: Literal["none"]) -> None: ...  # fmt: skip
-    @overload
-    def __init__(self: L1Loss[R], reduction: R) -> None: ...
     def __init__(self, reduction: Any = "mean") -> None:
         self.reduction = _module_reduction("L1Loss", reduction)  # type: ignore[assignment]
 
@@ -343,8 +341,6 @@ class SmoothL1Loss(_PointwiseLoss[R]):
     def __init__(self: SmoothL1Loss[Literal["sum"]], reduction: Literal["sum"], beta: float = 1.0) -> None: ...  # fmt: skip
     @overload
     def __init__(self: SmoothL1Loss[Literal["none"]], reduction: Literal["none"], beta: float = 1.0) -> None: ...  # fmt: skip
-    @overload
-    def __init__(self: SmoothL1Loss[R], reduction: R, beta: float = 1.0) -> None: ...
     def __init__(self, reduction: Any = "mean", beta: float = 1.0) -> None:
         self.reduction = _module_reduction("SmoothL1Loss", reduction)  # type: ignore[assignment]
         if _fused._number(beta, "SmoothL1Loss", "beta") < 0:
@@ -373,8 +369,6 @@ class HuberLoss(_PointwiseLoss[R]):
     def __init__(self: HuberLoss[Literal["sum"]], reduction: Literal["sum"], delta: float = 1.0) -> None: ...  # fmt: skip
     @overload
     def __init__(self: HuberLoss[Literal["none"]], reduction: Literal["none"], delta: float = 1.0) -> None: ...  # fmt: skip
-    @overload
-    def __init__(self: HuberLoss[R], reduction: R, delta: float = 1.0) -> None: ...
     def __init__(self, reduction: Any = "mean", delta: float = 1.0) -> None:
         self.reduction = _module_reduction("HuberLoss", reduction)  # type: ignore[assignment]
         if _fused._number(delta, "HuberLoss", "delta") <= 0:
@@ -405,8 +399,6 @@ class BCELoss(_PointwiseLoss[R]):
     def __init__(self: BCELoss[Literal["sum"]], weight: AnyTensor | None = None, *, reduction: Literal["sum"]) -> None: ...  # fmt: skip
     @overload
     def __init__(self: BCELoss[Literal["none"]], weight: AnyTensor | None = None, *, reduction: Literal["none"]) -> None: ...  # fmt: skip
-    @overload
-    def __init__(self: BCELoss[R], weight: AnyTensor | None = None, *, reduction: R) -> None: ...
     def __init__(self, weight: AnyTensor | None = None, *, reduction: Any = "mean") -> None:
         self.reduction = _module_reduction("BCELoss", reduction)  # type: ignore[assignment]
         self.register_buffer("weight", _fused_weight("BCELoss", weight))
@@ -433,8 +425,6 @@ class BCEWithLogitsLoss(_PointwiseLoss[R]):
     def __init__(self: BCEWithLogitsLoss[Literal["sum"]], weight: AnyTensor | None = None, *, reduction: Literal["sum"], pos_weight: AnyTensor | None = None) -> None: ...  # fmt: skip
     @overload
     def __init__(self: BCEWithLogitsLoss[Literal["none"]], weight: AnyTensor | None = None, *, reduction: Literal["none"], pos_weight: AnyTensor | None = None) -> None: ...  # fmt: skip
-    @overload
-    def __init__(self: BCEWithLogitsLoss[R], weight: AnyTensor | None = None, *, reduction: R, pos_weight: AnyTensor | None = None) -> None: ...  # fmt: skip
     def __init__(self, weight: AnyTensor | None = None, *, reduction: Any = "mean", pos_weight: AnyTensor | None = None) -> None:  # fmt: skip
         self.reduction = _module_reduction("BCEWithLogitsLoss", reduction)  # type: ignore[assignment]
         self.register_buffer("weight", _fused_weight("BCEWithLogitsLoss", weight))
@@ -468,8 +458,6 @@ class CrossEntropyLoss(_ClassLoss[R]):
     def __init__(self: CrossEntropyLoss[Literal["sum"]], weight: AnyTensor | None = None, *, ignore_index: int = -100, reduction: Literal["sum"], label_smoothing: float = 0.0) -> None: ...  # fmt: skip
     @overload
     def __init__(self: CrossEntropyLoss[Literal["none"]], weight: AnyTensor | None = None, *, ignore_index: int = -100, reduction: Literal["none"], label_smoothing: float = 0.0) -> None: ...  # fmt: skip
-    @overload
-    def __init__(self: CrossEntropyLoss[R], weight: AnyTensor | None = None, *, ignore_index: int = -100, reduction: R, label_smoothing: float = 0.0) -> None: ...  # fmt: skip
     def __init__(self, weight: AnyTensor | None = None, *, ignore_index: int = -100, reduction: Any = "mean", label_smoothing: float = 0.0) -> None:  # fmt: skip
         self.reduction = _module_reduction("CrossEntropyLoss", reduction)  # type: ignore[assignment]
         self.register_buffer("weight", _fused_weight("CrossEntropyLoss", weight))
@@ -498,8 +486,6 @@ class NLLLoss(_ClassLoss[R]):
     def __init__(self: NLLLoss[Literal["sum"]], weight: AnyTensor | None = None, *, ignore_index: int = -100, reduction: Literal["sum"]) -> None: ...  # fmt: skip
     @overload
     def __init__(self: NLLLoss[Literal["none"]], weight: AnyTensor | None = None, *, ignore_index: int = -100, reduction: Literal["none"]) -> None: ...  # fmt: skip
-    @overload
-    def __init__(self: NLLLoss[R], weight: AnyTensor | None = None, *, ignore_index: int = -100, reduction: R) -> None: ...  # fmt: skip
     def __init__(self, weight: AnyTensor | None = None, *, ignore_index: int = -100, reduction: Any = "mean") -> None:
         self.reduction = _module_reduction("NLLLoss", reduction)  # type: ignore[assignment]
         self.register_buffer("weight", _fused_weight("NLLLoss", weight))

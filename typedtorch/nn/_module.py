@@ -20,7 +20,7 @@ A subclass defines either a typed ``__call__`` (equinox's style) or PyTorch's
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any, NamedTuple, ParamSpec, Protocol, Self, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, ParamSpec, Protocol, Self, TypeVar, overload
 
 from typedtorch._backend import get_backend
 from typedtorch._errors import ShapeError
@@ -38,9 +38,14 @@ class _Forward(Protocol[_P, _R]):
 class _CallsForward(Protocol):
     """The static type of ``Module.__call__``: a descriptor whose ``__get__`` reads the
     instance's ``forward`` signature, so ``Net()(x)`` is typed as ``Net.forward(x)``
-    (also for generic ``forward`` methods) by plain mypy and pyright."""
+    (also for generic ``forward`` methods) by plain mypy and pyright. An object known
+    only as a ``Module`` (``def evaluate(model: nn.Module)``) has no ``forward`` to
+    read: calling it takes any arguments and gives ``Any``, as in PyTorch's stubs."""
 
+    @overload
     def __get__(self, obj: _Forward[_P, _R2], owner: Any) -> Callable[_P, _R2]: ...
+    @overload
+    def __get__(self, obj: object, owner: Any) -> Callable[..., Any]: ...
 
 
 class IncompatibleKeys(NamedTuple):

@@ -41,7 +41,7 @@ from typedtorch._errors import ShapeError
 from typedtorch._tensor import AnyTensor, Tensor, make
 
 ParamGroup: TypeAlias = dict[str, Any]
-Params: TypeAlias = "Iterable[AnyTensor] | Iterable[dict[str, Any]]"
+Params: TypeAlias = "Iterable[AnyTensor | dict[str, Any]]"
 _L = TypeVar("_L")
 
 # Keys the schedulers add to a group (``initial_lr``, ``OneCycleLR``'s bounds): allowed in
