@@ -38,11 +38,23 @@ def check_tensor(x: object, fn: str, name: str) -> AnyTensor:
     return x
 
 
+# Whether a dtype is a real floating one, per namespace (asked on every layer call and loss).
+_floating: dict[tuple[int, Any], bool] = {}
+
+
+def is_floating(xp: Any, dtype: Any) -> bool:
+    key = (id(xp), dtype)
+    known = _floating.get(key)
+    if known is None:
+        known = _floating[key] = bool(xp.isdtype(dtype, "real floating"))
+    return known
+
+
 def check_float(x: object, fn: str, name: str) -> AnyTensor:
     """A Tensor of a floating dtype (losses and layers refuse integers: they would wrap around or truncate)."""
     t = check_tensor(x, fn, name)
     backend = t._backend
-    if not backend.xp.isdtype(t._data.dtype, "real floating"):
+    if not is_floating(backend.xp, t._data.dtype):
         raise TypeError(
             f"{fn}: {name} must be a floating-point tensor, got dtype {backend.dtype_name(t._data)} "
             f"(convert it, e.g. {name}.astype('float32'))"
@@ -104,10 +116,10 @@ class LossFn(Function):
     scale: float | None  # 1/n for "mean", 1 for "sum", None for "none" (g is per element)
     keep_shape: tuple[int, ...]
 
-    def backward(self, g: Array) -> tuple[Array | None, ...]:
+    def backward(self, grad: Array) -> tuple[Array | None, ...]:
         if self.scale is None:
-            return self.grads(self.xp.reshape(g, self.keep_shape))
-        return self.grads(g * self.scale if self.scale != 1.0 else g)
+            return self.grads(self.xp.reshape(grad, self.keep_shape))
+        return self.grads(grad * self.scale if self.scale != 1.0 else grad)
 
     def grads(self, k: Array) -> tuple[Array | None, ...]:
         raise NotImplementedError
@@ -133,7 +145,9 @@ def _record(
     if reduction == "none":
         loss, scale = per, None
     else:
-        total = xp.sum(per)
+        # float16 losses accumulate in float32 (as PyTorch's): 70,000 losses of 1.1 overflow float16.
+        half = _is_half(xp, per.dtype)
+        total = xp.sum(per, dtype=xp.float32) if half else xp.sum(per)
         if reduction == "sum":
             loss, scale = total, 1.0
         elif count is None or (count == 0.0 and math.prod(per.shape) == 0):
@@ -145,12 +159,19 @@ def _record(
             loss, scale = xp.full((), math.nan, dtype=per.dtype, device=per.device), 0.0
         else:
             loss, scale = total / count, 1.0 / count
+        if half:
+            loss = xp.astype(loss, xp.float16)
     if any(needs) and grad_mode.enabled:
         fn.xp, fn.scale, fn.keep_shape = xp, scale, _shape(per)
         fn.parents, fn.needs = parents, needs
         fn.seq = next_seq()
         return make(loss, backend, fn)
     return make(loss, backend, None)
+
+
+def _is_half(xp: Any, dtype: Any) -> bool:
+    half = getattr(xp, "float16", None)  # array-api-strict has none
+    return half is not None and dtype == half
 
 
 def _pointwise_inputs(fn: str, input: object, target: object, reduction: object) -> tuple[AnyTensor, AnyTensor, str]:
@@ -334,13 +355,20 @@ def binary_cross_entropy(
 
 
 class BCEWithLogitsFn(LossFn):
-    """``(1 - t) x - lw log_sigmoid(x)``, ``lw = 1 + (pos_weight - 1) t``; gradient ``lw sigmoid(x) - pos_weight t``."""
+    """``(1 - t) softplus(x) + pos_weight t softplus(-x)``; gradient ``(1 - t) sigmoid(x) - pos_weight t sigmoid(-x)``.
 
-    __slots__ = ("x", "t", "sig", "log_sig", "pos_weight", "weight")
-    x: Array
+    That is ``-(pos_weight t log s + (1 - t) log(1 - s))`` with ``s = sigmoid(x)``, PyTorch's
+    loss, written with two softplus terms: no ``exp`` overflows, and unlike PyTorch's
+    ``(1 - t) x - log_sigmoid(x)`` nothing cancels (a logit of -30 against 0 gives
+    ``log1p(exp(-30))`` to full precision).
+    """
+
+    __slots__ = ("sp_pos", "sp_neg", "t", "sig", "sig_neg", "pos_weight", "weight")
+    sp_pos: Array  # softplus(x) = -log(1 - s)
+    sp_neg: Array  # softplus(-x) = -log s
     t: Array
-    sig: Array
-    log_sig: Array
+    sig: Array  # s = sigmoid(x)
+    sig_neg: Array  # 1 - s = sigmoid(-x), computed as such: no cancellation
     pos_weight: Array | None
     weight: Array | None
 
@@ -350,14 +378,12 @@ class BCEWithLogitsFn(LossFn):
             k = k * self.weight
         gx = gt = None
         if self.needs[0]:
-            if pw is None:
-                gx = (self.sig - t) * k
-            else:
-                pt = pw * t
-                gx = ((pt + 1.0 - t) * self.sig - pt) * k
+            # (1 - t) s - pw t (1 - s), which is PyTorch's (1 - t + pw t) s - pw t without its cancellation.
+            pos = t * self.sig_neg if pw is None else (pw * t) * self.sig_neg
+            gx = ((1.0 - t) * self.sig - pos) * k
         if self.needs[1]:
-            dt = -self.x if pw is None else -self.x - (pw - 1.0) * self.log_sig
-            gt = dt * k
+            pos = self.sp_neg if pw is None else pw * self.sp_neg
+            gt = (pos - self.sp_pos) * k
         return (gx, gt)
 
 
@@ -377,17 +403,21 @@ def binary_cross_entropy_with_logits(
     z, tv = x._data, t._data
     if not _all_in_unit_interval(xp, tv):
         raise ValueError(f"{name}: all targets must lie in [0, 1]")
-    # exp(-|z|) never overflows; log_sigmoid(z) = min(z, 0) - log1p(exp(-|z|)).
+    # softplus(+-z) = max(+-z, 0) + log1p(exp(-|z|)): exp never overflows.
     e = xp.exp(-xp.abs(z))
-    log_sig = xp.minimum(z, 0.0) - xp.log1p(e)
-    lw_log_sig = log_sig if pw is None else (1.0 + (pw - 1.0) * tv) * log_sig
-    per = (1.0 - tv) * z - lw_log_sig
+    tail = xp.log1p(e)
+    sp_pos = xp.maximum(z, 0.0) + tail
+    sp_neg = xp.maximum(-z, 0.0) + tail
+    pos = tv * sp_neg if pw is None else (pw * tv) * sp_neg
+    per = (1.0 - tv) * sp_pos + pos
     if w is not None:
         per = per * w
     fn = BCEWithLogitsFn()
-    fn.x, fn.t, fn.log_sig, fn.pos_weight, fn.weight = z, tv, log_sig, pw, w
-    if x.requires_grad or t.requires_grad:
-        fn.sig = xp.where(z >= 0.0, 1.0 / (1.0 + e), e / (1.0 + e))
+    fn.sp_pos, fn.sp_neg, fn.t, fn.pos_weight, fn.weight = sp_pos, sp_neg, tv, pw, w
+    if x.requires_grad:
+        big, small = 1.0 / (1.0 + e), e / (1.0 + e)  # sigmoid(|z|) and sigmoid(-|z|)
+        nonneg = z >= 0.0
+        fn.sig, fn.sig_neg = xp.where(nonneg, big, small), xp.where(nonneg, small, big)
     return _pointwise(fn, name, x, t, reduction, per)
 
 
@@ -453,7 +483,9 @@ class _Classes:
         self.hit = hit
 
     def restore(self, xp: Any, grad_rows: Array) -> Array:
-        """A gradient of the rows, back in the input's layout."""
+        """A gradient of the rows, back in the input's layout and dtype."""
+        if grad_rows.dtype != self.rows.dtype:  # float16 inputs are computed in float32
+            grad_rows = xp.astype(grad_rows, self.rows.dtype)
         if self.perm is None:
             return xp.reshape(grad_rows, (self.classes,)) if self.out_shape == () else grad_rows
         inverse = [0] * len(self.perm)
@@ -560,10 +592,16 @@ def _class_loss(
     backend = x._backend
     xp = backend.xp
     rows, hit = layout.rows, layout.hit
+    in_dtype = rows.dtype
+    if _is_half(xp, in_dtype):
+        # Computed in float32 (as PyTorch computes half softmax): float16 exp sums lose the small terms.
+        rows = xp.astype(rows, xp.float32)
+        w = None if w is None else xp.astype(w, xp.float32)
     dtype = rows.dtype
     node = ClassLossFn()
     node.layout, node.w, node.eps, node.log_probs, node.dtype = layout, w, label_smoothing, log_probs, dtype
     node.exp = node.total = None
+    shifted = log_total = None
     if log_probs:
         neg_logp = -rows
         target_terms = xp.where(hit, neg_logp, 0.0)
@@ -588,6 +626,7 @@ def _class_loss(
         per = nll if row_w is None else nll * row_w
         if eps:
             per = per * (1.0 - eps)
+            assert shifted is not None and log_total is not None  # only cross-entropy smooths
             logp = shifted - log_total
             smooth = -xp.sum(logp if w is None else logp * xp.reshape(w, (1, -1)), axis=1)
             if layout.keep is not None:
@@ -597,6 +636,8 @@ def _class_loss(
             per = xp.reshape(per, layout.out_shape)
         elif reduction == "mean":
             count = float(rows.shape[0]) if row_w is None else float(xp.sum(row_w))
+    if per.dtype != in_dtype:
+        per = xp.astype(per, in_dtype)
     return _record(node, backend, per, reduction, (x, t), (x.requires_grad, False), fn, count)
 
 

@@ -23,6 +23,8 @@ depends on the rank and is deprecated).
 
 from __future__ import annotations
 
+from typing import cast
+
 from typedtorch._dims import S
 from typedtorch._ops.dropout import dropout as _dropout
 from typedtorch._ops.losses import check_float as _check_float
@@ -58,27 +60,32 @@ __all__ = [
 
 def relu(input: Tensor[*S]) -> Tensor[*S]:
     """``max(x, 0)`` elementwise."""
-    return _check_tensor(input, "relu", "input").relu()
+    _check_tensor(input, "relu", "input")
+    return input.relu()
 
 
 def sigmoid(input: Tensor[*S]) -> Tensor[*S]:
     """``1 / (1 + exp(-x))`` elementwise."""
-    return _check_tensor(input, "sigmoid", "input").sigmoid()
+    _check_tensor(input, "sigmoid", "input")
+    return input.sigmoid()
 
 
 def tanh(input: Tensor[*S]) -> Tensor[*S]:
     """Hyperbolic tangent elementwise."""
-    return _check_tensor(input, "tanh", "input").tanh()
+    _check_tensor(input, "tanh", "input")
+    return input.tanh()
 
 
 def softmax(input: Tensor[*S], dim: int) -> Tensor[*S]:
     """Softmax along ``dim`` (required): ``F.softmax(logits, dim=1)``."""
-    return _check_tensor(input, "softmax", "input").softmax(_dim(dim, "softmax"))
+    _check_tensor(input, "softmax", "input")
+    return input.softmax(_dim(dim, "softmax"))
 
 
 def log_softmax(input: Tensor[*S], dim: int) -> Tensor[*S]:
     """``log(softmax(x))`` along ``dim`` (required), computed stably: ``F.log_softmax(x, dim=1)``."""
-    return _check_tensor(input, "log_softmax", "input").log_softmax(_dim(dim, "log_softmax"))
+    _check_tensor(input, "log_softmax", "input")
+    return input.log_softmax(_dim(dim, "log_softmax"))
 
 
 def dropout(input: Tensor[*S], p: float = 0.5, training: bool = True) -> Tensor[*S]:
@@ -92,14 +99,14 @@ def dropout(input: Tensor[*S], p: float = 0.5, training: bool = True) -> Tensor[
     >>> F.dropout(tt.ones(3), 0.5, training=False).tolist()
     [1.0, 1.0, 1.0]
     """
-    x = _check_float(input, "dropout", "input")
+    _check_float(input, "dropout", "input")
     if isinstance(p, bool) or not isinstance(p, int | float) or not 0.0 <= p <= 1.0:
         raise ValueError(f"dropout: p must be a number in [0, 1], got {p!r}")
     if not isinstance(training, bool):
         raise TypeError(f"dropout: training must be a bool, got {type(training).__name__}")
     if not training:
-        return x
-    return _dropout(x, float(p))
+        return input
+    return cast("Tensor[*S]", _dropout(input, float(p)))
 
 
 def _dim(dim: object, fn: str) -> int:

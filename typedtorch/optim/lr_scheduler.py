@@ -342,9 +342,8 @@ class OneCycleLR(LRScheduler):
         self.use_beta1 = "betas" in optimizer.defaults
         if self.cycle_momentum and "momentum" not in optimizer.defaults and not self.use_beta1:
             raise ValueError(f"{name}: cycle_momentum needs an optimizer with momentum or betas (or pass False)")
-        if self.cycle_momentum:
-            max_ms = _per_group(name, "max_momentum", max_momentum, len(groups))
-            base_ms = _per_group(name, "base_momentum", base_momentum, len(groups))
+        max_ms = _per_group(name, "max_momentum", max_momentum, len(groups))
+        base_ms = _per_group(name, "base_momentum", base_momentum, len(groups))
         if last_epoch == -1:
             for i, group in enumerate(groups):
                 group["initial_lr"] = max_lrs[i] / div
@@ -371,6 +370,7 @@ class OneCycleLR(LRScheduler):
         lrs = []
         for group in self.optimizer.param_groups:
             start_step = 0.0
+            lr = momentum = 0.0  # set by the phase the step falls in (the last one catches all)
             for i, (end_step, start_lr, end_lr, start_m, end_m) in enumerate(self._phases):
                 if step <= end_step or i == len(self._phases) - 1:
                     pct = (step - start_step) / (end_step - start_step)
