@@ -12,16 +12,17 @@ Subclass ``Optimizer``, pass the defaults of your hyperparameters to
 ``super().__init__``, and write ``step`` with the in-place tensor ops under
 ``tt.no_grad()`` (they run on every device)::
 
-    class SignSGD(optim.Optimizer):
-        def __init__(self, params, lr=0.01):
-            super().__init__(params, {"lr": lr})
+    class DecayedSGD(optim.Optimizer):
+        def __init__(self, params, lr=0.01, weight_decay=0.0):
+            super().__init__(params, {"lr": lr, "weight_decay": weight_decay})
 
         def step(self, closure=None):
             with tt.no_grad():
                 for group in self.param_groups:
                     for p in group["params"]:
                         if p.grad is not None:
-                            p.sub_(group["lr"] * tt.sign(p.grad))   # or: p -= ...
+                            p.mul_(1 - group["lr"] * group["weight_decay"])
+                            p -= group["lr"] * p.grad      # in place: p.sub_(...)
 
 Per-parameter state goes in ``self.state[p]`` (a dict, created empty on first use);
 tensors there are saved by ``state_dict()`` and moved to the parameter's device and
