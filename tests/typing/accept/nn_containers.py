@@ -24,7 +24,7 @@ reveal_type(len(blocks))  # R: int
 heads = nn.ModuleDict({"cls": nn.Linear(4, 3), "reg": nn.Linear(4, 3)})
 reveal_type(heads["cls"])  # R: typedtorch.nn._linear.Linear[Literal[4], Literal[3]]
 reveal_type(heads["reg"](tt.zeros(2, 4)))  # R: typedtorch._tensor.Tensor[Literal[2], Literal[3]]
-for name, head in heads.items():
+for _name, head in heads.items():
     reveal_type(head)  # R: typedtorch.nn._linear.Linear[Literal[4], Literal[3]]
 reveal_type("cls" in heads)  # R: bool
 

@@ -26,4 +26,4 @@ nn.init.xavier_uniform_([1.0])  # E: Argument 1 to "xavier_uniform_" has incompa
 nn.init.calculate_gain("swish")  # E: Argument 1 to "calculate_gain" has incompatible type "Literal['swish']"
 nn.utils.clip_grad_norm_(m.parameters())  # E: Missing positional argument "max_norm" in call to "clip_grad_norm_"
 F.softmax(tt.zeros(2, 5))  # E: Missing positional argument "dim" in call to "softmax"
-F.linear  # E: Module has no attribute "linear"
+linear = F.linear  # E: Module has no attribute "linear"
