@@ -163,7 +163,9 @@ def test_bce_with_logits_is_stable_for_huge_logits(device: str) -> None:
     x = t64([1e4, -1e4, 30.0, -30.0, 0.0], device, requires_grad=True)
     t = t64([0.0, 1.0, 1.0, 0.0, 1.0], device)
     loss = nn.binary_cross_entropy_with_logits(x, t, reduction="none")
-    np.testing.assert_allclose(loss.numpy(), [1e4, 1e4, math.log1p(math.exp(-30)), math.log1p(math.exp(-30)), math.log(2)])
+    np.testing.assert_allclose(
+        loss.numpy(), [1e4, 1e4, math.log1p(math.exp(-30)), math.log1p(math.exp(-30)), math.log(2)]
+    )
     loss.sum().backward()
     assert x.grad is not None
     np.testing.assert_allclose(x.grad.numpy(), [1.0, -1.0, -1 / (1 + math.exp(30)), 1 / (1 + math.exp(30)), -0.5])
@@ -305,7 +307,10 @@ def test_pointwise_module_forms_match_the_functions(device: str) -> None:
             (nn.L1Loss(reduction)(x, t), F.l1_loss(x, t, reduction=reduction)),
             (nn.SmoothL1Loss(reduction, beta=0.5)(x, t), F.smooth_l1_loss(x, t, reduction=reduction, beta=0.5)),
             (nn.HuberLoss(reduction, delta=0.5)(x, t), F.huber_loss(x, t, reduction, 0.5)),
-            (nn.BCELoss(w, reduction=reduction)(p, target01), F.binary_cross_entropy(p, target01, w, reduction=reduction)),
+            (
+                nn.BCELoss(w, reduction=reduction)(p, target01),
+                F.binary_cross_entropy(p, target01, w, reduction=reduction),
+            ),
             (
                 nn.BCEWithLogitsLoss(w, reduction=reduction, pos_weight=w)(x, target01),
                 F.binary_cross_entropy_with_logits(x, target01, w, reduction=reduction, pos_weight=w),

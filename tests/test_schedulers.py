@@ -113,7 +113,10 @@ TORCH_CASES: list[tuple[str, dict[str, Any]]] = [
     ("CosineAnnealingLR", {"T_max": 30, "eta_min": 0.001}),
     ("CosineAnnealingLR", {"T_max": 200}),
     ("OneCycleLR", {"max_lr": 1.0, "total_steps": 201}),
-    ("OneCycleLR", {"max_lr": [1.0, 0.3], "epochs": 4, "steps_per_epoch": 51, "three_phase": True, "anneal_strategy": "linear"}),  # fmt: skip
+    (
+        "OneCycleLR",
+        {"max_lr": [1.0, 0.3], "epochs": 4, "steps_per_epoch": 51, "three_phase": True, "anneal_strategy": "linear"},
+    ),
     ("LambdaLR", {"lr_lambda": lambda e: 0.95**e}),
 ]
 
