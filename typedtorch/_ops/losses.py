@@ -38,28 +38,33 @@ def check_tensor(x: object, fn: str, name: str) -> AnyTensor:
     return x
 
 
-# Whether a dtype is a real floating one, per namespace (asked on every layer call and loss).
-_floating: dict[tuple[int, Any], bool] = {}
+# Whether a dtype is a real floating one, per backend (asked on every layer call and loss,
+# so the hot path is two dict lookups). Per backend: dtypes of different libraries hash
+# alike and must never be compared.
+_floating: dict[Backend, dict[Any, bool]] = {}
 
 
-def is_floating(xp: Any, dtype: Any) -> bool:
-    key = (id(xp), dtype)
-    known = _floating.get(key)
-    if known is None:
-        known = _floating[key] = bool(xp.isdtype(dtype, "real floating"))
-    return known
+def is_floating(backend: Backend, dtype: Any) -> bool:
+    known = _floating.setdefault(backend, {})
+    ok = known.get(dtype)
+    if ok is None:
+        ok = known[dtype] = bool(backend.xp.isdtype(dtype, "real floating"))
+    return ok
 
 
 def check_float(x: object, fn: str, name: str) -> AnyTensor:
     """A Tensor of a floating dtype (losses and layers refuse integers: they would wrap around or truncate)."""
-    t = check_tensor(x, fn, name)
-    backend = t._backend
-    if not is_floating(backend.xp, t._data.dtype):
+    if isinstance(x, Tensor):
+        known = _floating.get(x._backend)
+        if known is not None and known.get(x._data.dtype):
+            return x
+        if is_floating(x._backend, x._data.dtype):
+            return x
         raise TypeError(
-            f"{fn}: {name} must be a floating-point tensor, got dtype {backend.dtype_name(t._data)} "
+            f"{fn}: {name} must be a floating-point tensor, got dtype {x._backend.dtype_name(x._data)} "
             f"(convert it, e.g. {name}.astype('float32'))"
         )
-    return t
+    return check_tensor(x, fn, name)  # raises
 
 
 def _reduction(reduction: Any, fn: str) -> str:
@@ -146,7 +151,7 @@ def _record(
         loss, scale = per, None
     else:
         # float16 losses accumulate in float32 (as PyTorch's): 70,000 losses of 1.1 overflow float16.
-        half = _is_half(xp, per.dtype)
+        half = per.dtype == _half(xp)
         total = xp.sum(per, dtype=xp.float32) if half else xp.sum(per)
         if reduction == "sum":
             loss, scale = total, 1.0
@@ -161,29 +166,48 @@ def _record(
             loss, scale = total / count, 1.0 / count
         if half:
             loss = xp.astype(loss, xp.float16)
-    if any(needs) and grad_mode.enabled:
-        fn.xp, fn.scale, fn.keep_shape = xp, scale, _shape(per)
+    if grad_mode.enabled and (needs[0] or needs[-1]):
+        fn.xp, fn.scale, fn.keep_shape = xp, scale, per.shape
         fn.parents, fn.needs = parents, needs
         fn.seq = next_seq()
         return make(loss, backend, fn)
     return make(loss, backend, None)
 
 
-def _is_half(xp: Any, dtype: Any) -> bool:
-    half = getattr(xp, "float16", None)  # array-api-strict has none
-    return half is not None and dtype == half
+# The float16 dtype of each namespace, or a stand-in that no dtype equals (array-api-strict has none).
+_halves: dict[int, Any] = {}
+
+
+def _half(xp: Any) -> Any:
+    half = _halves.get(id(xp))
+    if half is None:
+        half = _halves[id(xp)] = getattr(xp, "float16", _NO_DTYPE)
+    return half
+
+
+class _NoDtype:
+    def __eq__(self, other: object) -> bool:
+        return False
+
+    __hash__ = object.__hash__
+
+
+_NO_DTYPE = _NoDtype()
 
 
 def _pointwise_inputs(fn: str, input: object, target: object, reduction: object) -> tuple[AnyTensor, AnyTensor, str]:
     x = check_float(input, fn, "input")
     t = check_float(target, fn, "target")
-    _same_device(fn, x, t)
-    _same_dtype(fn, x, t, "target")
-    if x._data.shape != t._data.shape:
-        raise ShapeError(
-            f"{fn}: input shape {_shape(x._data)} and target shape {_shape(t._data)} differ ({fn} never broadcasts)"
-        )
-    return x, t, _reduction(reduction, fn)
+    if t._backend is not x._backend:
+        _same_device(fn, x, t)
+    xd, td = x._data, t._data
+    if xd.dtype != td.dtype:
+        _same_dtype(fn, x, t, "target")
+    if xd.shape != td.shape:
+        raise ShapeError(f"{fn}: input shape {_shape(xd)} and target shape {_shape(td)} differ ({fn} never broadcasts)")
+    if reduction not in REDUCTIONS:
+        _reduction(reduction, fn)
+    return x, t, reduction  # type: ignore[return-value]
 
 
 def _pointwise(fn: LossFn, name: str, x: AnyTensor, t: AnyTensor, reduction: str, per: Array) -> AnyTensor:
@@ -462,7 +486,7 @@ class _Classes:
         self.keep: Array | None = None
         m = labels.shape[0]
         if m:
-            lo, hi = int(xp.min(labels)), int(xp.max(labels))
+            lo, hi = _int_range(xp, labels)
             if not (0 <= lo and hi < classes and not lo <= ignore_index <= hi):
                 keep = labels != ignore_index
                 bad = keep & ((labels < 0) | (labels >= classes))
@@ -492,6 +516,22 @@ class _Classes:
         for i, p in enumerate(self.perm):
             inverse[p] = i
         return xp.permute_dims(xp.reshape(grad_rows, self.moved_shape), tuple(inverse))
+
+
+def _int_range(xp: Any, labels: Array) -> tuple[int, int]:
+    """``(min, max)`` of a non-empty integer array, compared as integers.
+
+    Through float64 when the namespace has it: numpy's float reductions are direct ufunc
+    calls, its integer ones go through a slow wrapper, and a class index converts to
+    float64 exactly (any value beyond 2**53 is out of range either way).
+    """
+    f64 = getattr(xp, "float64", None)
+    if f64 is None:
+        return int(xp.min(labels)), int(xp.max(labels))
+    as_float = xp.astype(labels, f64)
+    hi = float(xp.max(as_float))
+    lo = -float(xp.max(-as_float))
+    return (int(lo) if math.isfinite(lo) else -(2**63)), (int(hi) if math.isfinite(hi) else 2**63)
 
 
 def _class_inputs(
@@ -593,7 +633,7 @@ def _class_loss(
     xp = backend.xp
     rows, hit = layout.rows, layout.hit
     in_dtype = rows.dtype
-    if _is_half(xp, in_dtype):
+    if in_dtype == _half(xp):
         # Computed in float32 (as PyTorch computes half softmax): float16 exp sums lose the small terms.
         rows = xp.astype(rows, xp.float32)
         w = None if w is None else xp.astype(w, xp.float32)
@@ -659,7 +699,9 @@ def cross_entropy(
     >>> round(cross_entropy(tt.zeros(2, 4), tt.tensor([0, 3])).item(), 4)  # log(4)
     1.3863
     """
-    eps = _number(label_smoothing, "cross_entropy", "label_smoothing")
+    eps = label_smoothing if label_smoothing == 0.0 and type(label_smoothing) is float else None
+    if eps is None:
+        eps = _number(label_smoothing, "cross_entropy", "label_smoothing")
     if not 0.0 <= eps <= 1.0:
         raise ValueError(f"cross_entropy: label_smoothing must lie in [0, 1], got {eps}")
     return _class_loss("cross_entropy", input, target, weight, ignore_index, reduction, eps, log_probs=False)
