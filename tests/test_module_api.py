@@ -112,6 +112,7 @@ def test_parameter_is_a_leaf_that_requires_grad_and_shares_memory() -> None:
     assert leaf._node is None and leaf.requires_grad  # cut from the graph, as torch.nn.Parameter
     assert not isinstance(p * 2, nn.Parameter)  # ops give plain tensors
     assert repr(nn.Parameter(tt.zeros(1))).startswith("Parameter containing:\nTensor([0.0]")
+    assert nn.Parameter().shape == (0,) and nn.Parameter().requires_grad  # torch.nn.Parameter(): empty
     with pytest.raises(
         TypeError, match=re.escape("Parameter: data must be a typedtorch Tensor, got list; wrap it with tt.tensor")
     ):

@@ -61,10 +61,14 @@ else:
 
         __slots__ = ()
 
-        def __new__(cls, data: Any, requires_grad: Any = True) -> Any:
+        def __new__(cls, data: Any = None, requires_grad: Any = True) -> Any:
+            if data is None:  # PyTorch's nn.Parameter(): empty; also what copy.deepcopy calls
+                from typedtorch._factories import zeros
+
+                data = zeros(0)
             return _wrap(cls, data, requires_grad)
 
-        def __init__(self, data: Any, requires_grad: Any = True) -> None:
+        def __init__(self, data: Any = None, requires_grad: Any = True) -> None:
             pass  # everything happened in __new__ (Tensor.__init__ would copy the data)
 
         def __repr__(self) -> str:
