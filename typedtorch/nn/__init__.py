@@ -5,8 +5,15 @@
 >>> model = nn.Linear(784, 128) >> nn.ReLU() >> nn.Linear(128, 10)
 >>> nn.cross_entropy(model(tt.zeros(32, 784)), tt.zeros(32, dtype="int64")).shape
 ()
+
+Submodules: ``nn.functional`` (losses and activations as functions, ``import
+typedtorch.nn.functional as F``), ``nn.init`` (in-place initializers) and
+``nn.utils`` (gradient clipping).
 """
 
+from . import functional as functional
+from . import init as init
+from . import utils as utils
 from ._activations import LogSoftmax as LogSoftmax
 from ._activations import ReLU as ReLU
 from ._activations import Sigmoid as Sigmoid
@@ -14,33 +21,64 @@ from ._activations import Softmax as Softmax
 from ._activations import Tanh as Tanh
 from ._compose import Sequential as Sequential
 from ._compose import ShapePreserving as ShapePreserving
+from ._containers import ModuleDict as ModuleDict
+from ._containers import ModuleList as ModuleList
 from ._dropout import Dropout as Dropout
 from ._flatten import Flatten as Flatten
 from ._linear import Linear as Linear
 from ._losses import BCELoss as BCELoss
+from ._losses import BCEWithLogitsLoss as BCEWithLogitsLoss
 from ._losses import CrossEntropyLoss as CrossEntropyLoss
+from ._losses import HuberLoss as HuberLoss
+from ._losses import L1Loss as L1Loss
 from ._losses import MSELoss as MSELoss
+from ._losses import NLLLoss as NLLLoss
+from ._losses import SmoothL1Loss as SmoothL1Loss
 from ._losses import binary_cross_entropy as binary_cross_entropy
+from ._losses import binary_cross_entropy_with_logits as binary_cross_entropy_with_logits
 from ._losses import cross_entropy as cross_entropy
+from ._losses import huber_loss as huber_loss
+from ._losses import l1_loss as l1_loss
 from ._losses import mse_loss as mse_loss
+from ._losses import nll_loss as nll_loss
+from ._losses import smooth_l1_loss as smooth_l1_loss
+from ._module import IncompatibleKeys as IncompatibleKeys
 from ._module import Module as Module
+from ._parameter import Parameter as Parameter
 
 __all__ = [
     "BCELoss",
+    "BCEWithLogitsLoss",
     "CrossEntropyLoss",
     "Dropout",
     "Flatten",
+    "HuberLoss",
+    "IncompatibleKeys",
+    "L1Loss",
     "Linear",
     "LogSoftmax",
     "MSELoss",
     "Module",
+    "ModuleDict",
+    "ModuleList",
+    "NLLLoss",
+    "Parameter",
     "ReLU",
     "Sequential",
     "ShapePreserving",
     "Sigmoid",
+    "SmoothL1Loss",
     "Softmax",
     "Tanh",
     "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
     "cross_entropy",
+    "functional",
+    "huber_loss",
+    "init",
+    "l1_loss",
     "mse_loss",
+    "nll_loss",
+    "smooth_l1_loss",
+    "utils",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typedtorch._dims import S
 from typedtorch._ops.dropout import dropout
+from typedtorch._ops.losses import check_float
 from typedtorch._tensor import Tensor
 
 from ._compose import ShapePreserving
@@ -30,6 +31,7 @@ class Dropout(ShapePreserving):
         self.p = p
 
     def __call__(self, x: Tensor[*S]) -> Tensor[*S]:
+        check_float(x, "Dropout", "input")
         if not self.training:
             return x
         return dropout(x, self.p)

@@ -13,6 +13,7 @@ from typedtorch._backend import get_backend, host_uniform
 from typedtorch._dims import Size
 from typedtorch._errors import ShapeError
 from typedtorch._ops.linear import linear
+from typedtorch._ops.losses import check_float
 from typedtorch._tensor import Tensor, make
 
 from ._compose import Sequential, chain
@@ -87,6 +88,7 @@ class Linear(Module, Generic[In, Out]):
     # Not decorated with @tt.checked by default: the explicit test below gives the same
     # guarantee for this one annotation at a tenth of the cost, on every training step.
     def __call__(self, x: Tensor[*P, In]) -> Tensor[*P, Out]:
+        check_float(x, "Linear", "input")  # a list would fail below with an AttributeError, ints would promote
         shape = x._data.shape
         if not shape or shape[-1] != self.in_features:
             raise ShapeError(

@@ -1,14 +1,10 @@
-"""``SGD``: stochastic gradient descent with PyTorch's momentum and weight decay."""
+"""``SGD``: stochastic gradient descent with PyTorch's momentum, dampening, Nesterov and weight decay."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
-from typedtorch._backend import Array
-from typedtorch._tensor import Tensor
-
-from ._optimizer import Optimizer
+from ._optimizer import Optimizer, ParamGroup, Params, check_bool, check_number, new_state, state_array
 
 
 class SGD(Optimizer):
@@ -16,10 +12,14 @@ class SGD(Optimizer):
 
     Per step, for each parameter ``p`` with gradient ``g`` (``torch.optim.SGD``'s rule)::
 
+        g = -g  (maximize)
         g = g + weight_decay * p
         buf = g  (first step)   or   buf = momentum * buf + (1 - dampening) * g
         g = g + momentum * buf  (nesterov)   or   g = buf
         p = p - lr * g
+
+    The arguments are PyTorch's, in PyTorch's order (``lr`` defaults to ``1e-3`` as
+    there). State per parameter: ``momentum_buffer`` when ``momentum != 0``.
 
     >>> import typedtorch as tt
     >>> from typedtorch import optim
@@ -32,43 +32,60 @@ class SGD(Optimizer):
 
     def __init__(
         self,
-        params: Iterable[Tensor[*tuple[Any, ...]]],
-        lr: float,
+        params: Params,
+        lr: float = 1e-3,
         momentum: float = 0.0,
-        weight_decay: float = 0.0,
-        *,
         dampening: float = 0.0,
+        weight_decay: float = 0.0,
         nesterov: bool = False,
+        *,
+        maximize: bool = False,
     ) -> None:
-        super().__init__(params, lr)
-        if momentum < 0.0:
-            raise ValueError(f"SGD: invalid momentum {momentum}")
-        if weight_decay < 0.0:
-            raise ValueError(f"SGD: invalid weight_decay {weight_decay}")
-        if nesterov and (momentum <= 0.0 or dampening != 0.0):
-            raise ValueError("SGD: nesterov needs a positive momentum and zero dampening")
-        self.momentum = momentum
-        self.weight_decay = weight_decay
-        self.dampening = dampening
-        self.nesterov = nesterov
-        self._buffers: list[Array | None] = [None] * len(self.params)
+        defaults = {
+            "lr": lr,
+            "momentum": momentum,
+            "dampening": dampening,
+            "weight_decay": weight_decay,
+            "nesterov": nesterov,
+            "maximize": maximize,
+        }
+        super().__init__(params, defaults)
 
-    def step(self) -> None:
-        """Apply one update to every parameter that has a gradient, in place."""
-        lr, momentum, wd = self.lr, self.momentum, self.weight_decay
-        buffers = self._buffers
-        for i, p in enumerate(self.params):
-            g = p._grad
+    def _check_group(self, group: ParamGroup) -> None:
+        super()._check_group(group)
+        check_number(self, group, "momentum", "momentum")
+        check_number(self, group, "dampening", "dampening")
+        check_number(self, group, "weight_decay", "weight_decay")
+        check_bool(self, group, "nesterov")
+        check_bool(self, group, "maximize")
+        if group["nesterov"] and (group["momentum"] <= 0.0 or group["dampening"] != 0.0):
+            raise ValueError("SGD: nesterov needs a positive momentum and zero dampening")
+
+    def _state_spec(self, group: ParamGroup) -> tuple[frozenset[str], frozenset[str]]:
+        return (frozenset({"momentum_buffer"}) if group["momentum"] != 0.0 else frozenset()), frozenset(
+            {"momentum_buffer"}
+        )
+
+    def _update(self, group: ParamGroup) -> None:
+        lr, momentum, wd = group["lr"], group["momentum"], group["weight_decay"]
+        dampening, nesterov, maximize = group["dampening"], group["nesterov"], group["maximize"]
+        state = self.state
+        for p in group["params"]:
+            g: Any = p._grad
             if g is None:
                 continue
+            if maximize:
+                g = -g
             if wd != 0.0:
                 g = g + wd * p._data  # a new array: the gradient itself stays untouched
             if momentum != 0.0:
-                buf = buffers[i]
-                if buf is None:
-                    buf = buffers[i] = p._backend.xp.asarray(g, copy=True)
+                st = state[p]
+                if "momentum_buffer" not in st:
+                    st["momentum_buffer"] = buf_t = new_state(p, g)
+                    buf = buf_t._data
                 else:
+                    buf = state_array(st, "momentum_buffer", p)
                     buf *= momentum
-                    buf += g if self.dampening == 0.0 else (1.0 - self.dampening) * g
-                g = g + momentum * buf if self.nesterov else buf
+                    buf += g if dampening == 0.0 else (1.0 - dampening) * g
+                g = g + momentum * buf if nesterov else buf
             p._data -= lr * g

@@ -36,4 +36,3 @@ net.to(0)  # E: Argument 1 to "to" of "Module" has incompatible type "int"; expe
 net.load_state_dict([("fc1.weight", tt.zeros(784, 128))])  # E: Argument 1 to "load_state_dict" of "Module" has incompatible type
 net.train("yes")  # E: Argument 1 to "train" of "Module" has incompatible type "str"; expected "bool"
 net.forward(tt.zeros(32, 784))  # E: "Net" has no attribute "forward"
-nn.Module()(tt.zeros(3))  # E: Module not callable
