@@ -322,6 +322,7 @@ class Module:
             if source is target:
                 continue
             p._data = target.from_host(source.to_host(p._data))
+            p._version[0] += 1
             if p._grad is not None:
                 p._grad = target.from_host(source.to_host(p._grad))
             p._backend = target
@@ -389,6 +390,7 @@ class Module:
         # Written in place only once everything has been checked: all or nothing.
         for p, src in staged:
             p._data[...] = src
+            p._version[0] += 1
         return IncompatibleKeys(missing, unexpected)
 
     # ------------------------------------------------------------------------ repr

@@ -27,6 +27,8 @@ def _wrap(cls: type, data: object, requires_grad: object, where: str = "Paramete
     p: AnyTensor = object.__new__(cls)
     # Shares the array (a view, as torch.nn.Parameter shares storage) and cuts the graph.
     p._data = data._data
+    p._version = data._version  # the same memory: the same version counter
+    p._uses = 0
     p._backend = data._backend
     p._node = None
     p._grad = None

@@ -241,3 +241,4 @@ def _fill_from_host(tensor: Tensor[*S], host: HostArray) -> Tensor[*S]:
 def _write(tensor: AnyTensor, values: object) -> None:
     # In place: the parameter keeps its array, which state_dict() views and optimizers hold.
     tensor._data[...] = values
+    tensor._version[0] += 1  # an in-place change (typedtorch._engine's version counter)

@@ -189,6 +189,11 @@ class Optimizer:
                 loss = closure()
         for group in self.param_groups:
             self._update(group)
+            # The updates write the parameters' arrays in place: bump their version
+            # counters, so a graph that saved the old values refuses to backpropagate.
+            for p in group["params"]:
+                if p._grad is not None:
+                    p._version[0] += 1
         return loss
 
     def _update(self, group: ParamGroup) -> None:
