@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from typedtorch._backend import get_backend, host_from_buffer
 from typedtorch._errors import ShapeError
-from typedtorch._tensor import make
+from typedtorch._tensor import Tensor, make
 
 from ._files import create_temp, fsync_directory, open_regular, remove_stale
 from ._format import (
@@ -249,6 +249,19 @@ class _Plan:
     got: Any  # the file's state for this object, tensors as Ref
     devices: dict[str, Backend | None]
     lazy: set[str]  # entries read on demand (a module's own tensors)
+    default: Backend | None  # for tensors not in ``devices``
+
+
+def _backends(value: Any) -> Iterator[Backend]:
+    """The backends of the tensors in a state."""
+    if isinstance(value, Tensor):
+        yield value._backend
+    elif isinstance(value, Mapping):
+        for v in value.values():
+            yield from _backends(v)
+    elif isinstance(value, list | tuple):
+        for v in value:
+            yield from _backends(v)
 
 
 def _match(targets: list[Target], is_dict: bool, header: Header, path: str) -> list[_Plan]:
@@ -299,6 +312,10 @@ def _match(targets: list[Target], is_dict: bool, header: Header, path: str) -> l
     if not is_dict and not file_is_dict and not plain:
         targets[0].saved_as = header.module
 
+    # Tensors with nothing to replace (state an optimizer creates at its first step) go
+    # where all the others are, if they are all on one device (a model on the GPU).
+    backends = {id(b): b for b in _backends(expected)}
+    default = next(iter(backends.values())) if len(backends) == 1 else None
     plans = []
     for t, exp, got in zip(targets, expected, states, strict=True):
         matcher = Matcher(t, path, plain)
@@ -309,7 +326,8 @@ def _match(targets: list[Target], is_dict: bool, header: Header, path: str) -> l
         lazy = (
             {v.entry.name for v in got.values() if isinstance(v, Ref)} if t.strict and isinstance(got, dict) else set()
         )
-        plans.append(_Plan(t, got, matcher.devices, lazy))
+        devices = {name: default if b is None else b for name, b in matcher.devices.items()}
+        plans.append(_Plan(t, got, devices, lazy, default))
     if left:
         shown = ", ".join(repr(name) for name in left[:12]) + (f" and {len(left) - 12} more" if len(left) > 12 else "")
         raise ShapeError(f"io.load: {path} does not match {given}: unexpected {shown}")
@@ -382,18 +400,18 @@ class _Reader:
         """The state given to the object's ``load_state_dict``."""
         got = plan.got
         if plan.lazy:
-            return _LazyState(got, self, plan.devices)
-        return self._materialize(got, plan.devices)
+            return _LazyState(got, self, plan.devices, plan.default)
+        return self._materialize(got, plan.devices, plan.default)
 
-    def _materialize(self, value: Any, devices: dict[str, Backend | None]) -> Any:
+    def _materialize(self, value: Any, devices: dict[str, Backend | None], default: Backend | None = None) -> Any:
         if isinstance(value, Ref):
-            return self.tensor(value.entry, devices.get(value.entry.name))
+            return self.tensor(value.entry, devices.get(value.entry.name, default))
         if isinstance(value, dict):
-            return {k: self._materialize(v, devices) for k, v in value.items()}
+            return {k: self._materialize(v, devices, default) for k, v in value.items()}
         if isinstance(value, list):
-            return [self._materialize(v, devices) for v in value]
+            return [self._materialize(v, devices, default) for v in value]
         if isinstance(value, tuple):
-            return tuple(self._materialize(v, devices) for v in value)
+            return tuple(self._materialize(v, devices, default) for v in value)
         return value
 
 
@@ -404,14 +422,18 @@ class _LazyState(Mapping[Any, Any]):
     is held while the module stages its own; valid only during ``load_state_dict``.
     """
 
-    def __init__(self, items: dict[Any, Any], reader: _Reader, devices: dict[str, Backend | None]) -> None:
-        self._items = {k: (v if isinstance(v, Ref) else reader._materialize(v, devices)) for k, v in items.items()}
-        self._reader, self._devices = reader, devices
+    def __init__(
+        self, items: dict[Any, Any], reader: _Reader, devices: dict[str, Backend | None], default: Backend | None
+    ) -> None:
+        self._items = {
+            k: (v if isinstance(v, Ref) else reader._materialize(v, devices, default)) for k, v in items.items()
+        }
+        self._reader, self._devices, self._default = reader, devices, default
 
     def __getitem__(self, key: Any) -> Any:
         value = self._items[key]
         if isinstance(value, Ref):
-            return self._reader.tensor(value.entry, self._devices.get(value.entry.name))
+            return self._reader.tensor(value.entry, self._devices.get(value.entry.name, self._default))
         return value
 
     def __contains__(self, key: object) -> bool:
