@@ -104,17 +104,24 @@ def create_temp(target: Path, suffix: str) -> tuple[Path, BinaryIO]:
         raise
 
 
-def remove_stale(target: Path, suffix: str, *, now: float | None = None) -> list[Path]:
+def remove_stale(
+    target: Path, suffix: str, *, also: re.Pattern[str] | None = None, now: float | None = None
+) -> list[Path]:
     """Delete the orphaned temporary files of ``target``; returns those removed.
 
-    Best effort and silent: a file that cannot be checked or removed is left alone.
+    ``also`` matches the names an older version gave its temporary files. Best effort
+    and silent: a file that cannot be checked or removed is left alone.
     """
     pattern = temp_pattern(target.name, suffix)
     directory = target.parent
     now = time.time() if now is None else now
     removed: list[Path] = []
+
+    def ours(name: str) -> bool:
+        return pattern.fullmatch(name) is not None or (also is not None and also.fullmatch(name) is not None)
+
     try:
-        names = [entry.name for entry in os.scandir(directory) if pattern.fullmatch(entry.name)]
+        names = [entry.name for entry in os.scandir(directory) if ours(entry.name)]
     except OSError:
         return removed
     uid = os.geteuid() if hasattr(os, "geteuid") else None
