@@ -89,7 +89,7 @@ def download_verified(
     for mirror in mirrors:
         url = mirror.rstrip("/") + "/" + filename
         if time.monotonic() >= ends:
-            failures.append(f"  {url}: not tried: the {deadline:g} s deadline had passed")
+            failures.append(f"  {url}: not tried: the {deadline:.3g} s deadline had passed")
             continue
         # Same directory as the target, so os.replace is an atomic rename.
         tmp, f = create_temp(target, "part")
@@ -141,7 +141,7 @@ class _Watch:
             now = time.monotonic()
             elapsed = now - self.start
             if now >= self.ends:
-                self._fire(f"gave up at the {self.deadline:g} s deadline ({self.received} bytes in {elapsed:.1f} s)")
+                self._fire(f"gave up at the {self.deadline:.3g} s deadline ({self.received} bytes in {elapsed:.1f} s)")
                 return
             if self.min_rate and elapsed >= self.grace and self.received < self.min_rate * elapsed:
                 self._fire(

@@ -92,12 +92,13 @@ class _Gunzip:
                 data = self.d.decompress(self.pending, n - len(out))
             except zlib.error as e:
                 raise self._error(e) from None
-            self.pending = self.d.unconsumed_tail
+            self.pending = b"" if self.d.eof else self.d.unconsumed_tail
             out += data
         return out
 
     def _next_member(self) -> None:
-        rest = (self.d.unused_data + self.pending).lstrip(b"\0")
+        # At a member's end the rest of the input is in unused_data (unconsumed_tail may repeat it).
+        rest = self.d.unused_data.lstrip(b"\0")
         while not rest:
             chunk = self.f.read(_CHUNK)
             if not chunk:
@@ -186,10 +187,12 @@ def read_idx_data(
             if got < total:
                 _promise_error(header, path, got - header.offset)
             if got > total:
-                extra = 1 + len(stream.read(_COUNT_EXTRA_UP_TO))
+                extra = 1  # counted (not kept) up to a bound, for the message
+                while extra <= _COUNT_EXTRA_UP_TO and (chunk := stream.read(_CHUNK)):
+                    extra += len(chunk)
                 more = "more than " if extra > _COUNT_EXTRA_UP_TO else ""
                 raise DataError(
-                    f"{path}: {more}{extra} unexpected bytes after the {_dims(header.shape)} {header.dtype} values "
+                    f"{path}: {more}{min(extra, _COUNT_EXTRA_UP_TO)} unexpected bytes after the {_dims(header.shape)} {header.dtype} values "
                     "the header promises"
                 )
             if gz:
