@@ -29,6 +29,7 @@ import typedtorch.data as ttd
 from typedtorch import io, nn
 from typedtorch.data import _mnist
 from typedtorch.io import _files
+from typedtorch.io._format import header_digest
 
 BUNDLED = ROOT / "examples" / "data" / "mnist"
 TEST_IMAGES, TEST_LABELS = "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"
@@ -177,7 +178,10 @@ def test_a_deeply_nested_state_is_a_checkpoint_error(tmp_path: Path) -> None:
     header = json.loads(raw[8 : 8 + n])
     for depth, pattern in ((100_000, "is nested too deeply"), (40, "the state is nested more than 32 deep")):
         header["__metadata__"]["typedtorch.state"] = "[" * depth + "]" * depth
-        crafted(path, json.dumps(header), raw[8 + n :])
+        meta = {k: v for k, v in header["__metadata__"].items() if k != "typedtorch.header_sha256"}
+        entries = {k: v for k, v in header.items() if k != "__metadata__"}
+        header["__metadata__"] = {**meta, "typedtorch.header_sha256": header_digest(meta, entries)}
+        crafted(path, json.dumps(header, separators=(",", ":")), raw[8 + n :])
         with pytest.raises(io.CheckpointError, match=pattern):
             io.load(model, path)
 

@@ -44,13 +44,29 @@ def read_header(path: Path) -> dict[str, Any]:
     return header
 
 
-def rewrite_header(path: Path, edit: Callable[[dict[str, Any]], None]) -> None:
-    """Change the JSON header of a checkpoint, keeping its data section as it was."""
+def resign(header: dict[str, Any]) -> None:
+    """Recompute the header's own checksum, as a writer with a bug (not a flipped bit) would."""
+    from typedtorch.io._format import KEY_HEADER_SHA256, header_digest
+
+    meta = {k: v for k, v in header["__metadata__"].items() if k != KEY_HEADER_SHA256}
+    entries = {k: v for k, v in header.items() if k != "__metadata__"}
+    header["__metadata__"] = {**meta, KEY_HEADER_SHA256: header_digest(meta, entries)}
+
+
+def rewrite_header(path: Path, edit: Callable[[dict[str, Any]], None], sign: bool = True) -> None:
+    """Change the JSON header of a checkpoint, keeping its data section as it was.
+
+    With ``sign`` the header checksum is made to match the edit, so that the deeper
+    consistency checks are what is tested.
+    """
     raw = path.read_bytes()
     n = int.from_bytes(raw[:8], "little")
     header = json.loads(raw[8 : 8 + n])
     edit(header)
-    text = json.dumps(header).encode()
+    if sign:
+        header = {"__metadata__": header.pop("__metadata__"), **header}
+        resign(header)
+    text = json.dumps(header, separators=(",", ":")).encode()
     path.write_bytes(len(text).to_bytes(8, "little") + text + raw[8 + n :])
 
 
@@ -311,6 +327,17 @@ def test_newer_format_version(saved: tuple[Path, Any]) -> None:
     path, _ = saved
     rewrite_header(path, lambda h: h["__metadata__"].update({"typedtorch.format_version": "3"}))
     load_fails(path, "checkpoint format version '3'; this typedtorch reads versions 1, 2")
+
+
+def test_an_edited_header_fails_its_checksum(saved: tuple[Path, Any]) -> None:
+    """A changed number of the saved state (or any other header change) would load silently without it."""
+    path, _ = saved
+
+    def edit(h: dict[str, Any]) -> None:
+        h["__metadata__"]["typedtorch.module"] = "Linear"
+
+    rewrite_header(path, edit, sign=False)
+    load_fails(path, "corrupted header: it does not match its sha256 checksum")
 
 
 def test_flipped_data_byte_fails_its_checksum(saved: tuple[Path, Any]) -> None:

@@ -21,6 +21,7 @@ from ._format import (
     DTYPE_TO_CODE,
     FORMAT_VERSION,
     ITEMSIZE,
+    KEY_HEADER_SHA256,
     KEY_MODULE,
     KEY_OBJECTS,
     KEY_SHA256,
@@ -33,6 +34,7 @@ from ._format import (
     dump_json,
     fail,
     header_bytes,
+    header_digest,
     json_metadata,
     parse_json,
     read_header,
@@ -145,6 +147,7 @@ def save(obj: Any, path: str | os.PathLike[str]) -> None:
         metadata[KEY_STATE] = dump_json(skeleton)
         metadata[KEY_SHAPES] = dump_json({name: e["shape"] for name, e in entries.items()})
         metadata[KEY_SHA256] = dump_json(digests)
+        metadata[KEY_HEADER_SHA256] = header_digest(metadata, entries)
         return header_bytes({"__metadata__": metadata, **entries})
 
     first = header({name: _PLACEHOLDER for name in entries})

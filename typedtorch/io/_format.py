@@ -12,8 +12,10 @@ informative only), ``typedtorch.objects`` (for a dict of objects: each key's cla
 name), ``typedtorch.state`` (JSON: the structure of the saved ``state_dict()`` with
 every non-tensor value, see :mod:`typedtorch.io._state`), ``typedtorch.shapes`` (JSON:
 each tensor's shape again) and ``typedtorch.sha256`` (JSON: the sha256 of each
-tensor's bytes as stored), because safetensors itself has no checksum and a flipped
-bit in the data would otherwise load silently. A file without
+tensor's bytes as stored) and ``typedtorch.header_sha256`` (the sha256 of the rest of
+the header, see :func:`header_digest`), because safetensors itself has no checksum
+and a flipped bit in the data, or in a number of the saved state, would otherwise
+load silently. A file without
 ``typedtorch.format_version`` is a plain safetensors file (written by the
 safetensors library, for example) and loads by tensor names alone.
 
@@ -27,6 +29,7 @@ size.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from dataclasses import dataclass
@@ -42,6 +45,7 @@ KEY_OBJECTS = "typedtorch.objects"
 KEY_STATE = "typedtorch.state"
 KEY_SHAPES = "typedtorch.shapes"
 KEY_SHA256 = "typedtorch.sha256"
+KEY_HEADER_SHA256 = "typedtorch.header_sha256"
 
 MAX_HEADER = 16 << 20
 """Largest header read, in bytes (safetensors allows 100 MB; parsing JSON costs up to
@@ -206,6 +210,11 @@ def read_header(f: BinaryIO, path: str) -> Header:
         raise fail(
             path, f"checkpoint format version {version!r}; this typedtorch reads versions {', '.join(READS_VERSIONS)}"
         )
+    if version == "2":
+        claimed = metadata.get(KEY_HEADER_SHA256)
+        rest = {k: v for k, v in metadata.items() if k != KEY_HEADER_SHA256}
+        if claimed != header_digest(rest, parsed):
+            raise fail(path, "corrupted header: it does not match its sha256 checksum")
     if version is None:
         shapes: dict[str, Any] | None = None
         digests: dict[str, Any] | None = None
@@ -297,6 +306,11 @@ def _short(value: object, limit: int = 80) -> str:
     """``repr`` cut to ``limit`` characters: a hostile header can make a value huge."""
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 5] + " ...]"
+
+
+def header_digest(metadata: dict[str, str], entries: dict[str, Any]) -> str:
+    """The sha256 of a header without its own checksum: the metadata (in order), then every entry (in order)."""
+    return hashlib.sha256(dump_json({"__metadata__": metadata, **entries}).encode("ascii")).hexdigest()
 
 
 def header_bytes(header: dict[str, Any]) -> bytes:
