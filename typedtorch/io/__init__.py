@@ -24,9 +24,10 @@ match; :func:`from_torch` converts a PyTorch ``state_dict`` (``nn.Linear`` weigh
 transposed).
 """
 
+from ._checkpoint import Stateful as Stateful
 from ._checkpoint import load as load
 from ._checkpoint import save as save
 from ._errors import CheckpointError as CheckpointError
 from ._torch import from_torch as from_torch
 
-__all__ = ["CheckpointError", "from_torch", "load", "save"]
+__all__ = ["CheckpointError", "Stateful", "from_torch", "load", "save"]

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, overload
 
 from typedtorch._backend import get_backend, host_from_buffer
 from typedtorch._errors import ShapeError
@@ -45,7 +45,16 @@ if TYPE_CHECKING:
     from typedtorch._backend import Backend
     from typedtorch._tensor import AnyTensor
 
-T = TypeVar("T")
+
+class Stateful(Protocol):
+    """What ``io.save``/``io.load`` take: anything with PyTorch's two state methods (modules, optimizers, schedulers)."""
+
+    def state_dict(self) -> Any: ...
+
+    def load_state_dict(self, state: Any, /) -> Any: ...
+
+
+S = TypeVar("S", bound=Stateful)
 
 _CHUNK = 1 << 20
 _PLACEHOLDER = "0" * 64  # a sha256 in hex has this length, so the header's size is known before the data
@@ -91,7 +100,7 @@ def _describe_targets(targets: list[Target], is_dict: bool) -> str:
 # ------------------------------------------------------------------------------ save
 
 
-def save(obj: Any, path: str | os.PathLike[str]) -> None:
+def save(obj: Stateful | Mapping[str, Stateful], path: str | os.PathLike[str]) -> None:
     """Write ``obj.state_dict()`` to ``path`` in safetensors format.
 
     ``obj`` is a module, an optimizer, a scheduler (anything with ``state_dict()``
@@ -191,7 +200,11 @@ def _write_tensor(f: Any, tensor: AnyTensor) -> str:
 # ------------------------------------------------------------------------------ load
 
 
-def load(obj: T, path: str | os.PathLike[str]) -> T:
+@overload
+def load(obj: S, path: str | os.PathLike[str]) -> S: ...
+@overload
+def load(obj: Mapping[str, Stateful], path: str | os.PathLike[str]) -> Mapping[str, Stateful]: ...
+def load(obj: Any, path: str | os.PathLike[str]) -> Any:
     """Load what :func:`save` wrote to ``path`` into ``obj`` (which it returns).
 
     ``obj`` is what was saved, freshly built: a module, an optimizer, a scheduler or a
