@@ -17,7 +17,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from beartype.roar import BeartypeDoorHintViolation
+from beartype.roar import BeartypeCallHintViolation, BeartypeDoorHintViolation
 
 import typedtorch as tt
 
@@ -217,7 +217,7 @@ class TestImportHook:
 
         assert fresh_import(hooked=True).mean_rows.__typedtorch_checked__
         (ours,) = cache.glob("*.pyc")
-        assert ours.name.endswith(".opt-typedtorch1.pyc")
+        assert ours.name.endswith(".opt-typedtorch2.pyc")
         assert fresh_import(hooked=True).mean_rows.__typedtorch_checked__  # from the cache
         assert not hasattr(fresh_import(hooked=False).mean_rows, "__typedtorch_checked__")
         assert len(list(cache.glob("*.pyc"))) == 2  # the ordinary one, apart
@@ -276,3 +276,208 @@ class TestImportHook:
     def test_needs_a_package_name(self) -> None:
         with pytest.raises(TypeError, match="one or more package names"):
             tt.install_import_hook()
+
+
+class TestTheHookOnlyAddsChecks:
+    """Issue 15 item 5: a hooked program behaves as the unhooked one, apart from failing checks."""
+
+    def test_local_annotations_are_never_required_to_resolve(self, make_package: Any) -> None:
+        name = make_package(
+            {
+                "__init__.py": """
+                    def g():
+                        y: Undefined = 3  # Python never evaluates this annotation
+                        return y
+
+                    def h(n: int) -> int:
+                        z: AlsoUndefined[n] = n + 1
+                        return z
+                """
+            }
+        )
+        with tt.install_import_hook(name):
+            pkg = _import(name)
+        with pytest.warns(UserWarning, match=r"variable 'y' .*not checked: .*Undefined"):
+            assert pkg.g() == 3
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # warned once per site, not at every call
+            assert pkg.g() == 3
+        with pytest.warns(UserWarning, match="AlsoUndefined"):
+            assert pkg.h(1) == 2
+
+    def test_module_level_forward_references_under_future_annotations(self, make_package: Any) -> None:
+        name = make_package(
+            {
+                "__init__.py": """
+                    from __future__ import annotations
+
+                    def make() -> Later:
+                        return Later()
+
+                    def use(x: Later) -> int:
+                        return 1
+
+                    def early(n: int) -> int | Later:
+                        return n
+
+                    class A:
+                        def pair(self, other: B) -> B:
+                            return other
+
+                    first: Later | None = None  # checked once Later exists: at the end of the import
+                    called = early(2)  # before Later exists: runs (unchecked, as without the hook)
+
+                    class Later:
+                        pass
+
+                    class B:
+                        pass
+                """
+            }
+        )
+        with tt.install_import_hook(name):
+            pkg = _import(name)
+        assert pkg.first is None and pkg.called == 2
+        assert isinstance(pkg.make(), pkg.Later)
+        assert pkg.use(pkg.Later()) == 1
+        assert isinstance(pkg.A().pair(pkg.B()), pkg.B)
+        # Still checked.
+        with pytest.raises(BeartypeCallHintViolation):
+            pkg.use(3)
+        with pytest.raises(BeartypeCallHintViolation):
+            pkg.A().pair(pkg.Later())
+        with pytest.raises(BeartypeCallHintViolation):
+            pkg.early("two")
+
+    def test_a_forward_reference_that_never_resolves_still_fails_the_import(self, make_package: Any) -> None:
+        name = make_package(
+            {
+                "__init__.py": """
+                    from __future__ import annotations
+
+                    def use(x: Never) -> int:
+                        return 1
+                """
+            }
+        )
+        with tt.install_import_hook(name), pytest.raises(NameError, match=r"parameter 'x' \(Never\)"):
+            _import(name)
+
+    def test_a_module_variable_with_a_wrong_forward_referenced_type_fails_at_the_end(self, make_package: Any) -> None:
+        name = make_package(
+            {
+                "__init__.py": """
+                    from __future__ import annotations
+                    first: Later = 3
+                    class Later:
+                        pass
+                """
+            }
+        )
+        with tt.install_import_hook(name), pytest.raises(BeartypeDoorHintViolation):
+            _import(name)
+
+    @pytest.mark.parametrize("future", [False, True], ids=["evaluated", "postponed"])
+    def test_annotations_with_side_effects_run_as_often_as_without_the_hook(
+        self, make_package: Any, future: bool
+    ) -> None:
+        source = (
+            "from __future__ import annotations\n" * future
+            + """
+import builtins
+builtins.__ttcalls__ = []
+
+def note(t):
+    builtins.__ttcalls__.append(t.__name__)
+    return t
+
+x: note(int) = 3
+
+def f():
+    y: note(str) = "a"
+    return y
+
+def h(a: note(float)) -> note(bool):
+    return True
+
+class C:
+    field: note(bytes) = b""
+"""
+        )
+        import builtins
+
+        counts = {}
+        for hooked in (False, True):
+            name = make_package({"__init__.py": source})
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # the unchecked impure annotations are reported
+                if hooked:
+                    with tt.install_import_hook(name):
+                        pkg = _import(name)
+                else:
+                    pkg = _import(name)
+                pkg.f()
+                pkg.f()
+                pkg.h(1.5)
+            counts[hooked] = list(builtins.__ttcalls__)  # type: ignore[attr-defined]
+        del builtins.__ttcalls__  # type: ignore[attr-defined]
+        assert counts[True] == counts[False]
+        assert counts[False] == ([] if future else ["int", "float", "bool", "bytes"])
+
+    def test_checks_that_can_be_done_without_side_effects_still_are(self, make_package: Any) -> None:
+        name = make_package(
+            {
+                "__init__.py": """
+                    x: int = "not an int"
+                """
+            }
+        )
+        with tt.install_import_hook(name), pytest.raises(BeartypeDoorHintViolation):
+            _import(name)
+
+    def test_string_annotations_on_assignments_resolve_in_the_users_module(self, make_package: Any) -> None:
+        name = make_package(
+            {
+                "__init__.py": """
+                    from typing import Literal
+                    import typedtorch as tt
+                    from typedtorch import Vector
+
+                    class Local:
+                        pass
+
+                    def f(wrong: bool):
+                        z: "Local" = Local() if not wrong else 3
+                        w: "Vector[Literal[3]]" = tt.zeros(3)
+                        return z, w
+
+                    top: "Local" = Local()
+                    listed: list["Local"] = [Local()]
+                """
+            }
+        )
+        with tt.install_import_hook(name):
+            pkg = _import(name)
+        z, w = pkg.f(False)
+        assert isinstance(z, pkg.Local) and w.shape == (3,)
+        with pytest.raises(BeartypeDoorHintViolation):
+            pkg.f(True)
+
+    def test_string_annotation_of_a_tensor_shape_is_checked(self, make_package: Any) -> None:
+        name = make_package(
+            {
+                "__init__.py": """
+                    from typing import Literal
+                    import typedtorch as tt
+                    from typedtorch import Vector
+
+                    def f():
+                        w: "Vector[Literal[3]]" = tt.zeros(4)
+                        return w
+                """
+            }
+        )
+        with tt.install_import_hook(name):
+            pkg = _import(name)
+        with pytest.raises(tt.ShapeError, match=r"^f\(\) variable 'w': expected Vector\[3\], got shape \(4,\)"):
+            pkg.f()

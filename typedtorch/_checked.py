@@ -54,6 +54,7 @@ Cost
 
 from __future__ import annotations
 
+import ast
 import functools
 import inspect
 import os
@@ -103,8 +104,15 @@ def checked(fn: F, /) -> F:
 
 
 def hook_checked(fn: F, /) -> F:
-    """The decorator the import hook adds (it is installed only with checks on)."""
-    return typing.cast(F, _checked(fn, _locals_of(sys._getframe(1))))
+    """The decorator the import hook adds (it is installed only with checks on).
+
+    Unlike ``@tt.checked`` it changes nothing but adds checks: a string annotation
+    whose evaluation could have side effects (a call) is left unchecked rather than
+    evaluated, and a name that is not defined yet (a forward reference under
+    ``from __future__ import annotations``) is resolved at the end of the module's
+    import, when the module is complete.
+    """
+    return typing.cast(F, _checked(fn, _locals_of(sys._getframe(1)), hook=True))
 
 
 def _locals_of(frame: types.FrameType) -> dict[str, Any] | None:
@@ -115,17 +123,17 @@ def _locals_of(frame: types.FrameType) -> dict[str, Any] | None:
     return dict(frame.f_locals)
 
 
-def _checked(obj: Any, localns: dict[str, Any] | None) -> Any:
+def _checked(obj: Any, localns: dict[str, Any] | None, hook: bool = False) -> Any:
     if isinstance(obj, staticmethod | classmethod):
-        return type(obj)(_checked(obj.__func__, localns))
+        return type(obj)(_checked(obj.__func__, localns, hook))
     if isinstance(obj, property):
-        fget, fset, fdel = (None if f is None else _checked(f, localns) for f in (obj.fget, obj.fset, obj.fdel))
+        fget, fset, fdel = (None if f is None else _checked(f, localns, hook) for f in (obj.fget, obj.fset, obj.fdel))
         return obj.__class__(fget, fset, fdel, obj.__doc__)
     if isinstance(obj, type):
         return _checked_class(obj, localns)
     if not isinstance(obj, types.FunctionType):
         raise TypeError(f"@tt.checked applies to functions, methods and classes, not {type(obj).__name__}")
-    return check_function(obj, localns)
+    return check_function(obj, localns, hook=hook)
 
 
 def _checked_class(cls: type, localns: dict[str, Any] | None) -> type:
@@ -145,20 +153,30 @@ def _enclosing_classes(fn: types.FunctionType) -> set[str]:
     return {p for p in parts if p != "<locals>"}
 
 
-def resolve_hints(fn: types.FunctionType, localns: Mapping[str, Any] | None) -> dict[str, Any] | None:
+def resolve_hints(
+    fn: types.FunctionType, localns: Mapping[str, Any] | None, *, hook: bool = False, defer: bool = False
+) -> dict[str, Any] | None:
     """``fn``'s annotations as objects, or None when one names a class still being
     defined (``-> Linear`` inside ``class Linear``): those resolve at the first call.
+
+    With ``hook`` (the import hook's functions), string annotations whose evaluation
+    could have side effects are left out, unchecked; with ``defer``, a name that is
+    not defined yet gives None too (resolved later) instead of an error.
 
     Raises ``NameError`` naming the parameter for a name that is not defined at run
     time, and ``TypeError`` for an annotation that is not a valid type.
     """
     ns = dict(localns) if localns else None
+    annotations = fn.__annotations__
+    if hook and any(isinstance(a, str) and not is_pure(a) for a in annotations.values()):
+        annotations = {k: a for k, a in annotations.items() if not isinstance(a, str) or is_pure(a)}
+    target: Any = fn if annotations is fn.__annotations__ else types.SimpleNamespace(__annotations__=annotations)
     try:
-        return typing.get_type_hints(fn, localns=ns, include_extras=True)
+        return typing.get_type_hints(target, globalns=fn.__globals__, localns=ns, include_extras=True)
     except NameError as e:
-        if e.name in _enclosing_classes(fn):
+        if e.name in _enclosing_classes(fn) or defer:
             return None
-        where, ann = _culprit(fn, ns)
+        where, ann = _culprit(fn, annotations, ns)
         raise NameError(
             f"@tt.checked {_qualname(fn)}: cannot resolve the annotation of {where} ({ann}) at decoration time: "
             f"{e}. Is it imported only under `if TYPE_CHECKING:`? Checked annotations need their names at run "
@@ -166,15 +184,15 @@ def resolve_hints(fn: types.FunctionType, localns: Mapping[str, Any] | None) -> 
             name=e.name,
         ) from e
     except Exception as e:
-        where, ann = _culprit(fn, ns)
+        where, ann = _culprit(fn, annotations, ns)
         raise TypeError(
             f"@tt.checked {_qualname(fn)}: the annotation of {where} ({ann}) is not a valid type: {e}"
         ) from e
 
 
-def _culprit(fn: types.FunctionType, ns: dict[str, Any] | None) -> tuple[str, str]:
+def _culprit(fn: types.FunctionType, annotations: dict[str, Any], ns: dict[str, Any] | None) -> tuple[str, str]:
     """The first annotation of ``fn`` that does not evaluate, and its source text."""
-    for name, ann in fn.__annotations__.items():
+    for name, ann in annotations.items():
         holder = types.SimpleNamespace(__annotations__={name: ann})
         try:
             typing.get_type_hints(holder, globalns=fn.__globals__, localns=ns, include_extras=True)
@@ -183,6 +201,70 @@ def _culprit(fn: types.FunctionType, ns: dict[str, Any] | None) -> tuple[str, st
                 ann if isinstance(ann, str) else rt.show_hint(ann)
             )
     return "an annotation", "?"
+
+
+# Node types an annotation may consist of and still be evaluated without side effects
+# beyond what typing constructs do: names, attributes, subscripts, literals, `X | Y`.
+_PURE_NODES = (
+    ast.Expression,
+    ast.Name,
+    ast.Load,
+    ast.Attribute,
+    ast.Subscript,
+    ast.Constant,
+    ast.Tuple,
+    ast.List,
+    ast.Starred,
+    ast.BinOp,
+    ast.BitOr,
+    ast.UnaryOp,
+    ast.USub,
+)
+_purity: dict[str, bool] = {}
+
+
+def is_pure(source: str) -> bool:
+    """Can the annotation ``source`` be evaluated without running user code of note (no calls, no lambdas)?"""
+    known = _purity.get(source)
+    if known is None:
+        try:
+            tree = ast.parse(source.strip(), mode="eval")
+        except SyntaxError:
+            known = True  # typing reports the error itself, as for any malformed annotation
+        else:
+            known = all(isinstance(node, _PURE_NODES) for node in ast.walk(tree)) and all(
+                isinstance(node.op, ast.BitOr) for node in ast.walk(tree) if isinstance(node, ast.BinOp)
+            )
+        if len(_purity) < 4096:
+            _purity[source] = known
+    return known
+
+
+# ------------------------------------------------ modules being imported by the hook
+
+_importing: dict[str, list[Callable[[], None]]] = {}
+
+
+def begin_import(module: str) -> None:
+    """The import hook starts executing ``module``: name lookups that fail may wait for its end."""
+    _importing[module] = []
+
+
+def end_import(module: str, completed: bool) -> None:
+    """``module`` has run: resolve what waited for it (a failure fails the import)."""
+    pending = _importing.pop(module, [])
+    if completed:
+        for finish in pending:
+            finish()
+
+
+def _at_end_of_import(module: object, finish: Callable[[], None]) -> bool:
+    """Run ``finish`` when the hooked import of ``module`` ends; False if it is not being imported."""
+    pending = _importing.get(module) if isinstance(module, str) else None
+    if pending is None:
+        return False
+    pending.append(finish)
+    return True
 
 
 def _qualname(fn: Callable[..., Any]) -> str:
@@ -249,11 +331,17 @@ _set_frame = rt.FRAME.set
 _reset_frame = rt.FRAME.reset
 
 
-def check_function(fn: types.FunctionType, localns: Mapping[str, Any] | None = None) -> Callable[..., Any]:
-    """The checked version of a plain function (``checked`` minus the env switch)."""
+def check_function(
+    fn: types.FunctionType, localns: Mapping[str, Any] | None = None, *, hook: bool = False
+) -> Callable[..., Any]:
+    """The checked version of a plain function (``checked`` minus the env switch).
+
+    ``hook``: called by the import hook; see :func:`hook_checked`.
+    """
     if getattr(fn, "__typedtorch_checked__", False) or not fn.__annotations__:
         return fn
-    hints = resolve_hints(fn, localns)
+    importing = hook and fn.__module__ in _importing
+    hints = resolve_hints(fn, localns, hook=hook, defer=importing)
     if hints is not None and not hints:
         return fn
     code = fn.__code__
@@ -262,14 +350,17 @@ def check_function(fn: types.FunctionType, localns: Mapping[str, Any] | None = N
     plan = _Plan(fn, hints) if hints is not None else None
     special = True  # a method or jaxtyping annotations: start() has work to do
 
-    def prepare(args: tuple[Any, ...]) -> Callable[..., Any]:
-        """Build the beartype wrapper (on the first call)."""
+    def prepare(args: tuple[Any, ...]) -> Callable[..., Any] | None:
+        """Build the beartype wrapper (on the first call); None while a forward reference cannot resolve yet."""
         nonlocal plan, special
         if plan is None:  # named a class that was being defined: it exists now
             ns = dict(localns or {})
             if method and args:
                 ns.update((c.__name__, c) for c in reversed(type(args[0]).__mro__))
-            resolved = resolve_hints(fn, ns)
+            waiting = hook and fn.__module__ in _importing
+            resolved = resolve_hints(fn, ns, hook=hook, defer=waiting)
+            if resolved is None and waiting:
+                return None  # called while its module still runs: the name comes later; unchecked until then
             if resolved is None:
                 raise NameError(f"@tt.checked {_qualname(fn)}: an annotation names a class that is still undefined")
             plan = _Plan(fn, resolved)
@@ -300,6 +391,18 @@ def check_function(fn: types.FunctionType, localns: Mapping[str, Any] | None = N
 
     impl: Callable[..., Any] | None = None
 
+    if plan is None and importing:
+        # A forward reference: the name may be defined further down the module.
+
+        def finish() -> None:
+            nonlocal plan
+            if plan is None:
+                resolved = resolve_hints(fn, localns, hook=True)  # raises if it still does not resolve
+                if resolved is not None:  # else: names an enclosing class, resolved at the first call
+                    plan = _Plan(fn, resolved)
+
+        _at_end_of_import(fn.__module__, finish)
+
     wrapper: Callable[..., Any]
     if is_async:
 
@@ -307,6 +410,8 @@ def check_function(fn: types.FunctionType, localns: Mapping[str, Any] | None = N
             nonlocal impl
             if impl is None:
                 impl = prepare(args)
+                if impl is None:
+                    return await fn(*args, **kwargs)
             frame = start(args)
             token = _set_frame(frame)
             try:
@@ -323,6 +428,8 @@ def check_function(fn: types.FunctionType, localns: Mapping[str, Any] | None = N
             nonlocal impl
             if impl is None:
                 impl = prepare(args)
+                if impl is None:
+                    return fn(*args, **kwargs)
             frame = start(args) if special else ({}, {}, [False, None, False])
             token = _set_frame(frame)
             try:
@@ -532,13 +639,118 @@ def _shape_error(
 # ----------------------------------------------------------- annotated assignments
 
 
-def check_variable(value: object, hint: object, name: str, bind: bool) -> None:
-    """``name: hint = value`` checked (the import hook inserts these calls).
+_UNRESOLVED: Any = object()
+_resolved_vars: dict[tuple[types.CodeType, str], Any] = {}  # (code, annotation source) -> hint, or _UNRESOLVED
+_warned_vars: set[tuple[types.CodeType, str, str]] = set()
+
+
+def check_variable(value: object, source: str, name: str, bind: bool, module_level: bool) -> None:
+    """``name: <source> = value`` checked (the import hook inserts these calls after the assignment).
+
+    The annotation is taken as Python left it: at module level (not for ``Final[X]``)
+    from the module's ``__annotations__``, already evaluated by Python; in a function
+    (where Python never evaluates it) from its source text, evaluated once per site
+    in the function's globals (then locals), and only when that cannot have side
+    effects. An annotation that cannot be evaluated (a name imported under
+    ``TYPE_CHECKING`` only) or might have side effects is not checked, with a warning
+    once per site; at module level a name not defined yet waits for the end of the
+    import. String annotations resolve in the caller's module.
 
     With ``bind`` (the assignment is in a checked function's body, or nested in
     one), shape types use that call's dims; otherwise the annotation is checked on
     its own. Tensor annotations raise ``ShapeError``, others beartype's violation.
     """
+    caller = sys._getframe(1)
+    annotation: object = source
+    if module_level:
+        annotations = caller.f_globals.get("__annotations__")
+        if isinstance(annotations, dict) and name in annotations:
+            annotation = annotations[name]
+    hint = _variable_hint(annotation, source, caller, name, value)
+    if hint is not _UNRESOLVED:
+        _check_value(value, hint, name, bind, caller.f_code.co_qualname, caller.f_globals.get("__name__"))
+
+
+def _has_forward_ref(hint: object) -> bool:
+    if isinstance(hint, str | typing.ForwardRef):
+        return True
+    return any(_has_forward_ref(a) for a in typing.get_args(hint) if a is not Ellipsis)
+
+
+def _variable_hint(annotation: object, source: str, caller: types.FrameType, name: str, value: object) -> Any:
+    """The hint ``annotation`` (source text, or what Python evaluated) denotes where ``caller`` runs, or _UNRESOLVED."""
+    code = caller.f_code
+    if not isinstance(annotation, str):
+        if not _has_forward_ref(annotation):
+            return annotation  # evaluated by Python already: used as it is
+    else:
+        key = (code, annotation)
+        hint = _resolved_vars.get(key, _UNRESOLVED)
+        if hint is not _UNRESOLVED:
+            return hint
+        if not is_pure(annotation):
+            return _skip(code, source, name, "evaluating it could have side effects (Python never evaluates it here)")
+    holder = types.SimpleNamespace(__annotations__={name: annotation})
+    globalns = caller.f_globals
+    try:
+        hint = typing.get_type_hints(holder, globalns=globalns, include_extras=True)[name]
+    except NameError as first:
+        try:  # a local name (a TypeVar made in the function, say): not cached
+            return typing.get_type_hints(holder, globalns=globalns, localns=caller.f_locals, include_extras=True)[name]
+        except Exception:
+            pass
+        if code.co_name == "<module>" and _at_end_of_import(
+            globalns.get("__name__"), _Pending(caller, annotation, name, value)
+        ):
+            return _UNRESOLVED
+        return _skip(code, source, name, f"{first}")
+    except Exception as e:
+        return _skip(code, source, name, f"it is not a valid type: {e}")
+    if isinstance(annotation, str) and len(_resolved_vars) < 65536:
+        _resolved_vars[(code, annotation)] = hint
+    return hint
+
+
+def _skip(code: types.CodeType, source: str, name: str, why: str) -> Any:
+    key = (code, source, name)
+    if key not in _warned_vars:
+        _warned_vars.add(key)
+        import warnings
+
+        where = "at module level" if code.co_name == "<module>" else f"in {code.co_qualname}()"
+        warnings.warn_explicit(
+            f"typedtorch import hook: variable {name!r} {where} is not checked: its annotation {source!r} "
+            f"cannot be evaluated: {why}",
+            UserWarning,
+            code.co_filename,
+            code.co_firstlineno,
+        )
+    return _UNRESOLVED
+
+
+class _Pending:
+    """A module-level variable check waiting for the end of the module's import (a forward reference)."""
+
+    def __init__(self, caller: types.FrameType, annotation: object, name: str, value: object) -> None:
+        self.globals, self.annotation, self.name, self.value = caller.f_globals, annotation, name, value
+        self.module = caller.f_globals.get("__name__")
+
+    def __call__(self) -> None:
+        holder = types.SimpleNamespace(__annotations__={self.name: self.annotation})
+        try:
+            hint = typing.get_type_hints(holder, globalns=self.globals, include_extras=True)[self.name]
+        except NameError as e:
+            shown = self.annotation if isinstance(self.annotation, str) else rt.show_hint(self.annotation)
+            raise NameError(
+                f"module {self.module}: variable {self.name!r}: cannot resolve its annotation {shown!r} at the "
+                f"end of the import: {e}. Is it imported only under `if TYPE_CHECKING:`? Import it normally "
+                "(typedtorch never skips a check it cannot resolve)",
+                name=e.name,
+            ) from e
+        _check_value(self.value, hint, self.name, False, "<module>", self.module)
+
+
+def _check_value(value: object, hint: Any, name: str, bind: bool, qualname: str, module: object) -> None:
     frame = _get_frame()
     own = bind and frame is not None and not frame[2][2]
     if own:
@@ -547,11 +759,11 @@ def check_variable(value: object, hint: object, name: str, bind: bool) -> None:
         state[0] = False
     try:
         if rt.is_shape_type(hint):
-            ok = isinstance(value, hint)  # type: ignore[arg-type]
+            ok = isinstance(value, hint)
         else:
             from beartype.door import is_bearable
 
-            ok = is_bearable(value, hint)  # type: ignore[arg-type]
+            ok = is_bearable(value, hint)
         if ok:
             return
         single, variadic = (frame[0], frame[1]) if own else rt.active_memo(None)  # type: ignore[index]
@@ -560,11 +772,9 @@ def check_variable(value: object, hint: object, name: str, bind: bool) -> None:
 
             die_if_unbearable(value, hint)
             return
-        caller = sys._getframe(1)
-        qualname = caller.f_code.co_qualname
         where = f"variable {name!r}"
         if qualname == "<module>":  # `W: Matrix[...] = ...` at module level
-            qualname, where = f"module {caller.f_globals.get('__name__')}", f": {where}"
+            qualname, where = f"module {module}", f": {where}"
         raise make_shape_error(
             short_name(qualname), where, hint, value, reason_for(hint, value, single, variadic), single, variadic
         )

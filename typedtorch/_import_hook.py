@@ -14,6 +14,22 @@ A ``sys.meta_path`` finder hands the package's source modules (``pkg`` and
   ``TypeAlias``, ``ClassVar`` and bare ``Final`` annotations are skipped;
   ``Final[X]`` is checked against ``X``.
 
+The hook only adds checks; it never makes Python evaluate more than it would:
+
+- a function-local annotation (which Python never evaluates) is evaluated from its
+  source, once per site, in the function's own module, and only when that cannot
+  have side effects (names, attributes, subscripts, literals, ``X | Y``: no calls);
+  one that cannot be evaluated (a name imported under ``TYPE_CHECKING`` only, a call)
+  is not checked, with a ``UserWarning`` once per site, never a ``NameError``;
+- a module-level annotation is read from ``__annotations__``, where Python put it;
+- parameter annotations are those Python evaluated; under ``from __future__ import
+  annotations`` a string that is not side-effect free is left unchecked;
+- a name used before it is defined (a forward reference under ``from __future__
+  import annotations``) is resolved at the end of the module's import; a call made
+  while the module still runs goes unchecked, as it would run without the hook.
+  A name that is still undefined then fails the import with a ``NameError``
+  explaining why (typedtorch never skips a parameter check it cannot resolve).
+
 Rewritten bytecode is cached next to the ordinary one under its own name
 (``__pycache__/mod.cpython-311.opt-typedtorch1.pyc``, validated against the
 source's mtime and size like a normal ``.pyc``), so an unhooked import never picks
@@ -40,7 +56,7 @@ _CHECK_VAR = "__typedtorch_check_var__"
 _SKIP_DECORATORS = {"overload", "no_type_check", "checked"}
 _SKIP_ANNOTATIONS = {"TypeAlias", "ClassVar", "Final"}
 # Names the cached rewritten bytecode; change it whenever `rewrite` changes.
-_CACHE_TAG = "typedtorch1"
+_CACHE_TAG = "typedtorch2"
 
 
 def _last_name(node: ast.expr) -> str | None:
@@ -146,18 +162,24 @@ class _Rewriter:
             return None
         ann = node.annotation
         name = _last_name(ann)
+        final = False
         if name in _SKIP_ANNOTATIONS:
             if name != "Final" or not isinstance(ann, ast.Subscript):
                 return None
-            ann = ann.slice  # Final[X]: check X
+            ann, final = ann.slice, True  # Final[X]: check X
         target = node.target.id
+        # The annotation goes in as source text, never as an expression: Python never
+        # evaluates a local annotation, and evaluates a module-level one once (into
+        # __annotations__, where check_variable finds it). check_variable decides
+        # what it may evaluate, and where (the caller's module).
         call = ast.Call(
             _at(ast.Name(_CHECK_VAR, ast.Load()), node),
             [
                 _at(ast.Name(target, ast.Load()), node),
-                ann,
+                _at(ast.Constant(ast.unparse(ann)), node),
                 _at(ast.Constant(target), node),
                 _at(ast.Constant(scope.binds()), node),
+                _at(ast.Constant(scope is _MODULE and not final), node),
             ],
             [],
         )
@@ -190,7 +212,24 @@ def rewrite(tree: ast.Module) -> ast.Module:
 
 
 class _CheckingLoader(importlib.machinery.SourceFileLoader):
-    """Compiles the rewritten module; caches it under its own ``.pyc`` name."""
+    """Compiles the rewritten module; caches it under its own ``.pyc`` name.
+
+    While the module runs, a name its annotations use before defining it (a forward
+    reference) waits for the end of the module; it is resolved (or the import fails
+    with a NameError) once the module has run.
+    """
+
+    def exec_module(self, module: ModuleType) -> None:
+        from ._checked import begin_import, end_import
+
+        name = module.__name__
+        begin_import(name)
+        completed = False
+        try:
+            super().exec_module(module)
+            completed = True
+        finally:
+            end_import(name, completed)
 
     def get_code(self, fullname: str) -> Any:
         from importlib.util import MAGIC_NUMBER, cache_from_source

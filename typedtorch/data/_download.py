@@ -1,31 +1,50 @@
-"""Verified, atomic downloads from a list of mirrors.
+"""Verified, atomic downloads from a list of mirrors, with a deadline and a minimum rate.
 
 A file is streamed into a temporary file in the destination directory, checked
 (size and sha256 of the *uncompressed* bytes, since gzip output differs between
 compressors while the raw bytes do not), and only then renamed into place with
 ``os.replace``: a reader never sees a partial or unverified file, even if the
 process dies mid-download. A mirror that fails in any way is skipped for the next.
+
+A slow mirror cannot hold a download for ever: the whole call has a deadline (every
+mirror, connection and headers included), and a mirror whose average rate falls
+below ``min_rate`` once ``timeout`` seconds have passed is abandoned for the next. A
+watchdog thread enforces both by shutting the connection down, so even a server that
+sends one byte just before each socket timeout is cut off. Temporary ``.part`` files
+that a killed download left behind are removed by the next download of that file.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import gzip
 import hashlib
 import http.client
 import os
-import tempfile
+import re
+import socket
+import threading
+import time
 import urllib.error
 import urllib.request
 import zlib
 from collections.abc import Sequence
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
+
+from typedtorch.io._files import create_temp, remove_stale
 
 from ._errors import DataError
 
 _CHUNK = 1 << 20
 _GZIP_MAGIC = b"\x1f\x8b"
+_POLL = 0.05  # seconds between the watchdog's looks at a download
+
+
+def _legacy_part(filename: str) -> re.Pattern[str]:
+    # The names tempfile.mkstemp gave .part files before typedtorch named them itself.
+    return re.compile(rf"\.{re.escape(filename)}\.[a-z0-9_]{{8}}\.part")
 
 
 def download_verified(
@@ -37,12 +56,18 @@ def download_verified(
     size: int,
     max_download: int = 256 << 20,
     timeout: float = 30.0,
+    deadline: float = 600.0,
+    min_rate: float = 4096.0,
 ) -> Path:
     """Fetch ``<mirror>/<filename>`` from the first mirror that serves the right file.
 
     ``sha256`` and ``size`` describe the uncompressed content (the file may be served
-    gzipped or raw). Returns ``dest_dir / filename``. If every mirror fails, raises
-    :class:`DataError` listing what each one did; nothing is left in ``dest_dir``.
+    gzipped or raw). Returns ``dest_dir / filename``. ``timeout`` bounds each socket
+    operation; the whole call (every mirror tried) ends after ``deadline`` seconds;
+    a mirror that, once ``timeout`` seconds have passed, has sent less than
+    ``min_rate`` bytes per second on average is given up for the next (0 turns the
+    rate check off). If every mirror fails, raises :class:`DataError` listing what
+    each one did; nothing is left in ``dest_dir``.
 
     >>> download_verified("t10k-labels-idx1-ubyte.gz", "/tmp/mnist", ["https://example.org/mnist/"],
     ...                   sha256="ff7b...", size=10008)  # doctest: +SKIP
@@ -50,18 +75,27 @@ def download_verified(
     """
     if not mirrors:
         raise DataError(f"cannot download {filename}: no mirrors given")
+    if not (deadline > 0 and timeout > 0 and min_rate >= 0):
+        raise ValueError(
+            f"download_verified: deadline and timeout must be positive and min_rate non-negative, "
+            f"got deadline={deadline!r}, timeout={timeout!r}, min_rate={min_rate!r}"
+        )
+    ends = time.monotonic() + deadline
     dest_dir = Path(dest_dir)
     dest_dir.mkdir(parents=True, exist_ok=True)
     target = dest_dir / filename
+    remove_stale(target, "part", also=_legacy_part(filename))
     failures: list[str] = []
     for mirror in mirrors:
         url = mirror.rstrip("/") + "/" + filename
+        if time.monotonic() >= ends:
+            failures.append(f"  {url}: not tried: the {deadline:.3g} s deadline had passed")
+            continue
         # Same directory as the target, so os.replace is an atomic rename.
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{filename}.", suffix=".part", dir=dest_dir)
-        tmp = Path(tmp_name)
+        tmp, f = create_temp(target, "part")
         try:
-            with os.fdopen(fd, "w+b") as f:
-                _fetch(url, f, max_download, timeout)
+            with f:
+                _fetch(url, f, max_download, timeout, _Watch(ends, deadline, min_rate, timeout))
                 f.flush()
                 os.fsync(f.fileno())
                 f.seek(0)
@@ -78,22 +112,126 @@ def download_verified(
 
 
 class _Mismatch(Exception):
-    """The bytes arrived but are not the expected file."""
+    """The bytes arrived but are not the expected file, or not in time."""
 
 
-def _fetch(url: str, out: BinaryIO, max_bytes: int, timeout: float) -> None:
+class _Watch:
+    """A thread that cuts a download's connections at the deadline, or when it is too slow."""
+
+    def __init__(self, ends: float, deadline: float, min_rate: float, grace: float) -> None:
+        self.start = time.monotonic()
+        self.ends, self.deadline, self.min_rate, self.grace = ends, deadline, min_rate, grace
+        self.received = 0
+        self.reason: str | None = None
+        self._socks: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="typedtorch-download-watch", daemon=True)
+
+    def __enter__(self) -> _Watch:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.wait(_POLL):
+            now = time.monotonic()
+            elapsed = now - self.start
+            if now >= self.ends:
+                self._fire(f"gave up at the {self.deadline:.3g} s deadline ({self.received} bytes in {elapsed:.1f} s)")
+                return
+            if self.min_rate and elapsed >= self.grace and self.received < self.min_rate * elapsed:
+                self._fire(
+                    f"too slow: {self.received} bytes in {elapsed:.1f} s, "
+                    f"below the minimum of {self.min_rate:g} bytes/s"
+                )
+                return
+
+    def _fire(self, reason: str) -> None:
+        with self._lock:
+            self.reason = reason
+            for sock in self._socks:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)  # wakes a blocked recv at once
+
+    def track(self, sock: socket.socket | None) -> None:
+        if sock is None:
+            return
+        with self._lock:
+            self._socks.append(sock)
+            if self.reason is not None:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+
+
+class _HTTPConnection(http.client.HTTPConnection):
+    def __init__(self, *args: Any, watch: _Watch, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._watch = watch
+
+    def connect(self) -> None:
+        super().connect()
+        self._watch.track(self.sock)
+
+
+class _HTTPSConnection(http.client.HTTPSConnection):
+    def __init__(self, *args: Any, watch: _Watch, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._watch = watch
+
+    def connect(self) -> None:
+        super().connect()
+        self._watch.track(self.sock)
+
+
+class _HTTPHandler(urllib.request.HTTPHandler):
+    def __init__(self, watch: _Watch) -> None:
+        super().__init__()
+        self._watch = watch
+
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(functools.partial(_HTTPConnection, watch=self._watch), req)
+
+
+class _HTTPSHandler(urllib.request.HTTPSHandler):
+    def __init__(self, watch: _Watch) -> None:
+        super().__init__()
+        self._watch = watch
+
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        context = getattr(self, "_context", None)
+        return self.do_open(functools.partial(_HTTPSConnection, watch=self._watch), req, context=context)
+
+
+def _fetch(url: str, out: BinaryIO, max_bytes: int, timeout: float, watch: _Watch) -> None:
     request = urllib.request.Request(url, headers={"User-Agent": "typedtorch-data"})
-    with urllib.request.urlopen(request, timeout=timeout) as response:
-        total = 0
-        while chunk := response.read(_CHUNK):
-            total += len(chunk)
-            if total > max_bytes:
-                raise _Mismatch(f"more than {max_bytes} bytes served; giving up")
-            out.write(chunk)
-        # http.client does not raise when a connection closes before Content-Length.
-        announced = response.headers.get("Content-Length")
-        if announced is not None and announced.isdigit() and total < int(announced):
-            raise _Mismatch(f"connection closed early: got {total} of the {announced} bytes announced")
+    opener = urllib.request.build_opener(_HTTPHandler(watch), _HTTPSHandler(watch))
+    with watch:
+        try:
+            with opener.open(request, timeout=timeout) as response:
+                total = 0
+                # read1: whatever has arrived, not a full chunk; the watchdog sees progress.
+                while chunk := response.read1(_CHUNK):
+                    total += len(chunk)
+                    watch.received = total
+                    if total > max_bytes:
+                        raise _Mismatch(f"more than {max_bytes} bytes served; giving up")
+                    out.write(chunk)
+                    if watch.reason is not None:
+                        break
+                if watch.reason is not None:
+                    raise _Mismatch(watch.reason)
+                # http.client does not raise when a connection closes before Content-Length.
+                announced = response.headers.get("Content-Length")
+                if announced is not None and announced.isdigit() and total < int(announced):
+                    raise _Mismatch(f"connection closed early: got {total} of the {announced} bytes announced")
+        except (OSError, http.client.HTTPException) as e:
+            if watch.reason is not None:  # the watchdog cut the connection: say why
+                raise _Mismatch(watch.reason) from e
+            raise
 
 
 def _verify(f: BinaryIO, sha256: str, size: int) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +28,7 @@ from typedtorch._tensor import Tensor, make
 
 from ._download import download_verified
 from ._errors import DataError
-from ._idx import IdxHeader, parse_header, read_bytes, to_host
+from ._idx import IdxHeader, read_idx_data, to_host
 
 MNIST_MIRRORS: list[str] = [
     "https://ossci-datasets.s3.amazonaws.com/mnist/",
@@ -70,7 +71,9 @@ _DIGITS = bytes(range(10))
 def cache_dir() -> Path:
     """The user cache for datasets: ``$XDG_CACHE_HOME/typedtorch``, else ``~/.cache/typedtorch``.
 
-    ``MNIST(download=True)`` writes into ``cache_dir() / "mnist"``.
+    ``MNIST(download=True)`` writes into ``cache_dir() / "mnist"``. Raises
+    :class:`DataError` when neither ``$XDG_CACHE_HOME`` (absolute) is set nor a home
+    directory can be found.
 
     >>> import typedtorch.data as ttd
     >>> ttd.cache_dir().name
@@ -78,8 +81,13 @@ def cache_dir() -> Path:
     """
     xdg = os.environ.get("XDG_CACHE_HOME", "")
     # The XDG spec says to ignore a relative path.
-    base = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache"
-    return base / "typedtorch"
+    if xdg and os.path.isabs(xdg):
+        return Path(xdg) / "typedtorch"
+    try:
+        home = Path.home()
+    except (RuntimeError, KeyError) as e:  # no $HOME and no passwd entry
+        raise DataError(f"no cache directory: {e}; set $XDG_CACHE_HOME or $HOME, or pass root=") from None
+    return home / ".cache" / "typedtorch"
 
 
 def _bundled_dir() -> Path | None:
@@ -88,27 +96,49 @@ def _bundled_dir() -> Path | None:
     return path if (path / "mnist").is_dir() else None
 
 
+def _expand(value: str | os.PathLike[str], what: str) -> Path:
+    """``value`` with ``~`` or ``~user`` expanded, or DataError naming ``what``."""
+    try:
+        return Path(value).expanduser()
+    except (RuntimeError, KeyError) as e:  # ~nouser, or ~ without a home
+        raise DataError(f"{what} {os.fspath(value)!r}: cannot expand its '~': {e}") from None
+
+
+def _search(root: str | os.PathLike[str] | None) -> tuple[list[Path], list[str]]:
+    """The directories searched, and why any of the usual ones was left out."""
+    dirs: list[Path] = []
+    skipped: list[str] = []
+    if root is not None:
+        dirs.append(_expand(root, "root="))  # an explicit argument: wrong is an error
+    env = os.environ.get("TYPEDTORCH_DATA", "")
+    if env:
+        try:
+            dirs.append(_expand(env, "$TYPEDTORCH_DATA"))
+        except DataError as e:  # only matters if the files are not found elsewhere
+            skipped.append(str(e))
+    try:
+        dirs.append(cache_dir())
+    except DataError as e:
+        skipped.append(f"the user cache: {e}")
+    bundled = _bundled_dir()
+    if bundled is not None:
+        dirs.append(bundled)
+    return dirs, skipped
+
+
 def data_dirs(root: str | os.PathLike[str] | None = None) -> list[Path]:
     """The directories searched for dataset files, in order.
 
     ``root`` (if given), ``$TYPEDTORCH_DATA`` (if set), :func:`cache_dir`, and the
-    examples' bundled data in a source checkout (if present).
+    examples' bundled data in a source checkout (if present). A ``$TYPEDTORCH_DATA``
+    or cache directory that cannot be resolved (``~nouser/data``, no home directory)
+    is left out; a ``root`` that cannot is a :class:`DataError`.
 
     >>> import typedtorch.data as ttd
     >>> ttd.data_dirs("/data")[0]
     PosixPath('/data')
     """
-    dirs: list[Path] = []
-    if root is not None:
-        dirs.append(Path(root).expanduser())
-    env = os.environ.get("TYPEDTORCH_DATA", "")
-    if env:
-        dirs.append(Path(env).expanduser())
-    dirs.append(cache_dir())
-    bundled = _bundled_dir()
-    if bundled is not None:
-        dirs.append(bundled)
-    return dirs
+    return _search(root)[0]
 
 
 def _locate(part: _Part, dirs: list[Path]) -> Path | None:
@@ -121,13 +151,19 @@ def _locate(part: _Part, dirs: list[Path]) -> Path | None:
     return None
 
 
-def _verify(part: _Part, path: Path, data: bytes) -> IdxHeader:
-    """All the checks, cheapest and most specific first, the checksum last."""
-    header = parse_header(data, path)
-    if header.dtype != "uint8":
-        raise DataError(f"{path}: values are {header.dtype}, expected uint8 for MNIST {part.what}")
-    if header.shape != part.shape:
-        raise DataError(f"{path}: shape {header.shape}, expected {part.shape} for MNIST {part.what}")
+def _read_part(part: _Part, path: Path) -> tuple[bytearray, IdxHeader]:
+    """Read and verify one file: header first (before any payload), then values and checksum.
+
+    Never reads or decompresses more than the file's known size (plus one byte).
+    """
+
+    def check(header: IdxHeader) -> None:
+        if header.dtype != "uint8":
+            raise DataError(f"{path}: values are {header.dtype}, expected uint8 for MNIST {part.what}")
+        if header.shape != part.shape:
+            raise DataError(f"{path}: shape {header.shape}, expected {part.shape} for MNIST {part.what}")
+
+    data, header = read_idx_data(path, check)
     if len(part.shape) == 1:
         bad = data[header.offset :].translate(None, _DIGITS)
         if bad:
@@ -138,7 +174,7 @@ def _verify(part: _Part, path: Path, data: bytes) -> IdxHeader:
             f"{path}: checksum mismatch: sha256 of the uncompressed data is {digest}, expected {part.sha256} "
             f"(the file is corrupted or not the original MNIST {part.what}; delete it and fetch it again)"
         )
-    return header
+    return data, header
 
 
 class MNIST(Generic[N, *S]):
@@ -153,9 +189,11 @@ class MNIST(Generic[N, *S]):
     The files are looked for as described in :mod:`typedtorch.data` (``root=``,
     ``$TYPEDTORCH_DATA``, the user cache, the examples' bundled copy); with
     ``download=True`` missing files are fetched from ``mirrors`` (default
-    :data:`MNIST_MIRRORS`) into ``cache_dir() / "mnist"``. Raises :class:`DataError`
-    naming the file for anything missing, corrupted, truncated or of the wrong
-    format, before any tensor is built.
+    :data:`MNIST_MIRRORS`) into ``cache_dir() / "mnist"``, all of it within
+    ``download_deadline`` seconds; a mirror slower than 4 KiB/s on average after its
+    first 30 s is left for the next. Raises :class:`DataError` naming the file for
+    anything missing, corrupted, truncated or of the wrong format, before any tensor
+    is built; a file is never read or decompressed past its known size.
 
     >>> import typedtorch.data as ttd
     >>> train = ttd.MNIST(flatten=True)   # MNIST[Literal[60000], Literal[784]]
@@ -183,6 +221,7 @@ class MNIST(Generic[N, *S]):
         dtype: str = "float32",
         device: str | None = None,
         mirrors: Sequence[str] | None = None,
+        download_deadline: float = 600.0,
     ) -> None: ...
     @overload
     def __init__(
@@ -195,6 +234,7 @@ class MNIST(Generic[N, *S]):
         dtype: str = "float32",
         device: str | None = None,
         mirrors: Sequence[str] | None = None,
+        download_deadline: float = 600.0,
     ) -> None: ...
     @overload
     def __init__(
@@ -207,6 +247,7 @@ class MNIST(Generic[N, *S]):
         dtype: str = "float32",
         device: str | None = None,
         mirrors: Sequence[str] | None = None,
+        download_deadline: float = 600.0,
     ) -> None: ...
     @overload
     def __init__(
@@ -219,6 +260,7 @@ class MNIST(Generic[N, *S]):
         dtype: str = "float32",
         device: str | None = None,
         mirrors: Sequence[str] | None = None,
+        download_deadline: float = 600.0,
     ) -> None: ...
     # `train`/`flatten` known only at run time: sizes unknown to mypy.
     @overload
@@ -232,6 +274,7 @@ class MNIST(Generic[N, *S]):
         dtype: str = "float32",
         device: str | None = None,
         mirrors: Sequence[str] | None = None,
+        download_deadline: float = 600.0,
     ) -> None: ...
     def __init__(
         self,
@@ -243,21 +286,27 @@ class MNIST(Generic[N, *S]):
         dtype: str = "float32",
         device: str | None = None,
         mirrors: Sequence[str] | None = None,
+        download_deadline: float = 600.0,
     ) -> None:
         if dtype not in _DTYPES:
             raise ValueError(f"MNIST: dtype must be one of {', '.join(_DTYPES)}, got {dtype!r}")
+        ends = time.monotonic() + download_deadline
         backend = get_backend(device)  # a bad device fails before any file is read
         parts = _PARTS[bool(train)]
-        dirs = data_dirs(root)
+        dirs, skipped = _search(root)
         paths = [_locate(part, dirs) for part in parts]
         missing = [part for part, path in zip(parts, paths, strict=True) if path is None]
         if missing and not download:
             where = ", ".join(str(d) for d in dirs)
             names = " and ".join(part.name for part in missing)
+            try:
+                into = f"pass download=True to fetch it into {cache_dir() / 'mnist'}, "
+            except DataError:
+                into = ""
+            left_out = "".join(f"; left out {why}" for why in skipped)
             raise DataError(
                 f"MNIST: {names} not found (as the file or its .gz, directly or under mnist/ or MNIST/raw/ "
-                f"in: {where}); pass download=True to fetch it into {cache_dir() / 'mnist'}, "
-                f"or point root= or $TYPEDTORCH_DATA at a directory holding it"
+                f"in: {where}{left_out}); {into}or point root= or $TYPEDTORCH_DATA at a directory holding it"
             )
         for i, part in enumerate(parts):
             if paths[i] is None:
@@ -267,11 +316,13 @@ class MNIST(Generic[N, *S]):
                     MNIST_MIRRORS if mirrors is None else mirrors,
                     sha256=part.sha256,
                     size=part.size,
+                    deadline=max(ends - time.monotonic(), 1e-3),
                 )
         found = [p for p in paths if p is not None]
         # Read and verify both files completely before building anything.
-        contents = [read_bytes(path) for path in found]
-        headers = [_verify(part, path, data) for part, path, data in zip(parts, found, contents, strict=True)]
+        read = [_read_part(part, path) for part, path in zip(parts, found, strict=True)]
+        contents = [data for data, _ in read]
+        headers = [header for _, header in read]
 
         xp = backend.xp
         n = parts[0].shape[0]

@@ -1,4 +1,4 @@
-"""``io.save``/``io.load`` take a module and a path; a loaded model keeps its shapes."""
+"""``io.save``/``io.load`` take an object with a state (or a dict of them) and a path; a loaded model keeps its shapes."""
 # fmt: off
 # (markers are line-sensitive: keep each checked expression on one line)
 
@@ -6,7 +6,8 @@ import typedtorch as tt
 from typedtorch import io, nn
 
 io.save(tt.zeros(3), "m.safetensors")  # E: [arg-type]
-io.load({"weight": tt.zeros(3)}, "m.safetensors")  # E: [type-var]
+io.load({"weight": tt.zeros(3)}, "m.safetensors")  # E: [dict-item]
+io.save({"model": nn.Linear(2, 3), "epoch": 3}, "m.safetensors")  # E: [dict-item]
 io.save(nn.Linear(2, 3), 42)  # E: [arg-type]
 
 loaded = io.load(nn.Linear(784, 10), "m.safetensors")
