@@ -49,7 +49,9 @@ def main() -> None:
         wall(code)  # warm-up: writes bytecode, fills the OS file cache
         times = [wall(code) for _ in range(args.runs)]
         print(f"{name:38s} {statistics.median(times):6.3f} s  (min {min(times):.3f})")
-    probe = CASES["typedtorch (+ nn, optim, data, io)"] + f"; import sys; print([m for m in {LAZY!r} if m in sys.modules])"
+    probe = (
+        CASES["typedtorch (+ nn, optim, data, io)"] + f"; import sys; print([m for m in {LAZY!r} if m in sys.modules])"
+    )
     out = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True)
     print(f"optional modules imported by that: {out.stdout.strip()} (all should load lazily)")
 

@@ -51,6 +51,10 @@ class Backend:
     def __repr__(self) -> str:
         return f"Backend({self.device!r})"
 
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        # One backend object per device: copies and pickles of tensors refer to it.
+        return (get_backend, (self.device,))
+
     def one(self, dtype: Any) -> Array:
         """A 0-d one: the seed gradient of ``backward()``.
 

@@ -206,6 +206,24 @@ class Tensor(Generic[*S]):
         extra = ", requires_grad=True" if self.requires_grad else ""
         return f"Tensor({body}, shape={self.shape}, dtype={self._backend.dtype_name(self._data)}, device={self.device!r}{extra})"
 
+    def __deepcopy__(self, memo: dict[int, object]) -> Tensor[*S]:
+        """A copy with its own memory (``copy.deepcopy(model)`` for EMA or a best checkpoint).
+
+        As in PyTorch, only leaves can be deep-copied: a tensor in the middle of a graph
+        would drag the graph along.
+        """
+        if self._node is not None:
+            raise RuntimeError(
+                "deepcopy: only leaf tensors (not results of recorded ops) can be deep-copied; use .detach() first"
+            )
+        xp = self._backend.xp
+        t = make(xp.asarray(self._data, copy=True), self._backend, None)
+        t.requires_grad = self.requires_grad
+        if self._grad is not None:
+            t._grad = xp.asarray(self._grad, copy=True)
+        memo[id(self)] = t
+        return t
+
     # Tensors hash by identity (as in PyTorch): `==` is elementwise, so it cannot be
     # what dicts and sets use. The engine keys its gradients by tensor.
     def __hash__(self) -> _int:

@@ -112,7 +112,13 @@ SHAPE: Final = ErrorCode("shape", _DESCRIPTION, "General")  # last: `--disable-e
 _FACTORIES: Final = frozenset(
     f"typedtorch._factories.{n}" for n in ("zeros", "ones", "randn", "rand", "full", "arange")
 )
-_LOSSES: Final = frozenset(f"typedtorch.nn._losses.{n}" for n in ("mse_loss", "cross_entropy", "binary_cross_entropy"))
+_LOSSES: Final = frozenset(
+    f"typedtorch.nn._losses.{n}"
+    for n in (
+        "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "cross_entropy", "nll_loss",
+        "binary_cross_entropy", "binary_cross_entropy_with_logits",
+    )
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -158,7 +164,7 @@ class TypedTorchPlugin(Plugin):
             if fullname in _FACTORIES:
                 return self._per_item(self._literal_sizes)
             if fullname in _LOSSES:
-                return self._hook(self._loss)
+                return self._loss_hook
             if fullname == SEQUENTIAL:
                 return self._hook(self._sequential)
         info = self._class(fullname)
@@ -772,6 +778,18 @@ class TypedTorchPlugin(Plugin):
                 return None
             return self._verdict(ctx, layers.apply_layer_rule(layer, rule, x), SHAPE_ARG)
         return self._checked_call(ctx, show_type(layer), sig, arg_types)
+
+    def _loss_hook(self, ctx: FunctionSigContext) -> FunctionLike:
+        """Losses are overloaded on ``reduction``: a clash is reported once per call; the
+        result of a gradual call is solved per overload item (each has its own return)."""
+        decision = self._decide(ctx, None, self._loss_clash)
+        if decision is not None:
+            return _apply(ctx.default_signature, decision)
+        return _apply(ctx.default_signature, self._loss(ctx))
+
+    def _loss_clash(self, ctx: SigContext) -> Decision | None:
+        decision = self._loss(ctx)
+        return decision if decision is not None and decision.error is not None else None
 
     def _loss(self, ctx: SigContext) -> Decision | None:
         sig = ctx.default_signature

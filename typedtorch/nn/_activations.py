@@ -7,6 +7,7 @@ so the same instance types correctly on any shape and composes with ``>>``.
 from __future__ import annotations
 
 from typedtorch._dims import S
+from typedtorch._ops import check_tensor
 from typedtorch._tensor import Tensor
 
 from ._compose import ShapePreserving
@@ -22,6 +23,7 @@ class ReLU(ShapePreserving):
     """
 
     def __call__(self, x: Tensor[*S]) -> Tensor[*S]:
+        check_tensor(x, "ReLU")
         return x.relu()
 
 
@@ -29,6 +31,7 @@ class Sigmoid(ShapePreserving):
     """``1 / (1 + exp(-x))`` elementwise: ``nn.Sigmoid()(tt.zeros(3))`` is ``[0.5, 0.5, 0.5]``."""
 
     def __call__(self, x: Tensor[*S]) -> Tensor[*S]:
+        check_tensor(x, "Sigmoid")
         return x.sigmoid()
 
 
@@ -36,6 +39,7 @@ class Tanh(ShapePreserving):
     """Hyperbolic tangent elementwise: ``nn.Tanh()(tt.zeros(2))`` is ``[0, 0]``."""
 
     def __call__(self, x: Tensor[*S]) -> Tensor[*S]:
+        check_tensor(x, "Tanh")
         return x.tanh()
 
 
@@ -52,6 +56,7 @@ class Softmax(ShapePreserving):
         self.dim = dim
 
     def __call__(self, x: Tensor[*S]) -> Tensor[*S]:
+        check_tensor(x, "Softmax")
         return x.softmax(self.dim)
 
     def extra_repr(self) -> str:
@@ -65,6 +70,7 @@ class LogSoftmax(ShapePreserving):
         self.dim = dim
 
     def __call__(self, x: Tensor[*S]) -> Tensor[*S]:
+        check_tensor(x, "LogSoftmax")
         return x.log_softmax(self.dim)
 
     def extra_repr(self) -> str:

@@ -7,6 +7,7 @@ from typing import Any, Final, Literal, TypeVar
 
 from typing_extensions import TypeVarTuple
 
+from typedtorch._ops import check_tensor
 from typedtorch._tensor import Tensor
 
 from ._compose import Sequential, chain
@@ -39,6 +40,7 @@ class Flatten(Module):
             raise ValueError(f"Flatten: only start_dim=1, end_dim=-1 is supported, got {start_dim}, {end_dim}")
 
     def __call__(self, x: Tensor[A, *R]) -> Tensor[A, Any]:
+        check_tensor(x, "Flatten")
         return x.flatten(1)
 
     def __rshift__(self, other: Callable[[Tensor[B, Any]], Tensor[B, Z]]) -> Sequential[*tuple[Any, ...], Z]:
