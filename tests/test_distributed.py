@@ -637,7 +637,7 @@ def test_ddp_parameters_used_on_some_ranks(ddp: list[dict[str, Any]]) -> None:
 def test_distributed_optimizer_matches_one_process_on_the_whole_batch(ddp: list[dict[str, Any]]) -> None:
     r0, r1 = ddp
     assert r0["opt_same_object"] and r0["opt_isinstance"] and r0["opt_type"] == "DistributedSGD"
-    assert r0["opt_repr"].startswith("DistributedSGD(4 tensors, lr=0.5, momentum=0.9")
+    assert r0["opt_repr"].startswith("DistributedSGD (") and "momentum: 0.9" in r0["opt_repr"]
     assert r0["after_steps"] == r1["after_steps"]
     for name, v in r0["after_steps"].items():
         np.testing.assert_allclose(v, r0["reference_steps"][name], rtol=1e-5, atol=1e-6)

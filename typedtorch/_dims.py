@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Any, Generic, Literal, TypeVar
 
-from typing_extensions import TypeVarTuple, Unpack
+from typing_extensions import TypeVarTuple
 
-# The shape of a Tensor. Its default makes a bare `Tensor` annotation mean a tensor of
-# unknown shape, `Tensor[*tuple[Any, ...]]` (no "missing type arguments" under --strict).
-S = TypeVarTuple("S", default=Unpack[tuple[Any, ...]])
+# The shape of a Tensor. (No PEP 696 default: pyright would read `Tensor[()]` as "no
+# arguments, take the default"; the mypy plugin gives a bare `Tensor` its meaning.)
+S = TypeVarTuple("S")
 P = TypeVarTuple("P")  # leading (batch) dims
 R = TypeVarTuple("R")  # remaining dims
 

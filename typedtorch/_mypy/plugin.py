@@ -65,6 +65,7 @@ from mypy.nodes import (
 )
 from mypy.options import Options
 from mypy.plugin import (
+    AnalyzeTypeContext,
     AttributeContext,
     CheckerPluginInterface,
     FunctionSigContext,
@@ -151,6 +152,7 @@ class TypedTorchPlugin(Plugin):
     def __init__(self, options: Options) -> None:
         super().__init__(options)
         self._memo: _Memo | None = None
+        self._analyzing = False
 
     # ------------------------------------------------------------ hook lookup
 
@@ -189,6 +191,27 @@ class TypedTorchPlugin(Plugin):
         if fullname in _INT_ARITHMETIC:
             return _int_arithmetic(_INT_ARITHMETIC[fullname])
         return None
+
+    def get_type_analyze_hook(self, fullname: str) -> Callable[[AnalyzeTypeContext], Type] | None:
+        if fullname == TENSOR and not self._analyzing:
+            return self._bare_tensor
+        return None
+
+    def _bare_tensor(self, ctx: AnalyzeTypeContext) -> Type:
+        """A bare ``Tensor`` annotation means a tensor of unknown shape (no "missing type
+        arguments" under ``--strict``); a subscripted one is analysed by mypy as usual
+        (with this hook off meanwhile, so that mypy's own analysis runs)."""
+        t = ctx.type
+        if not t.args and not t.empty_tuple_index:
+            sym = self.lookup_fully_qualified(TENSOR)
+            info = sym.node if sym is not None else None
+            if isinstance(info, TypeInfo):
+                return fill_typevars_with_any(info)
+        self._analyzing = True
+        try:
+            return ctx.api.analyze_type(t)
+        finally:
+            self._analyzing = False
 
     def get_attribute_hook(self, fullname: str) -> Callable[[AttributeContext], Type] | None:
         if fullname == TENSOR + ".shape":

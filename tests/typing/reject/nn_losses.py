@@ -34,12 +34,12 @@ nn.CrossEntropyLoss()(logits, labels16)  # E: CrossEntropyLoss[Literal['mean']]:
 
 # The K-dimensional form: labels must have the logits' shape without the class dim.
 nn.cross_entropy(tt.zeros(8, 5, 16, 16), tt.zeros(8, 5, 16, dtype="int64"))  # E: cross_entropy: "target" is Tensor[8, 5, 16], expected Tensor[8, 16, 16]
-nn.nll_loss(logits, labels16)  # E: Cannot infer value of type parameter "B" of "nll_loss"
+nn.nll_loss(logits, labels16)  # E: nll_loss: "target" is Tensor[16], expected Tensor[32] (dim 0: 16 != 32; B = 32 from "input")  [shape]
 nn.cross_entropy(logits, labels16, reduction="none")  # E: cross_entropy: "target" is Tensor[16], expected Tensor[32]
 nn.cross_entropy(logits, logits[0], reduction="mean", label_smoothing="0.1")  # E: cross_entropy: "target" is Tensor[10], expected Tensor[32]  # E: No overload variant of "cross_entropy" matches argument types
-nn.l1_loss(pred, target8)  # E: Cannot infer value of type parameter "S" of "l1_loss"
+nn.l1_loss(pred, target8)  # E: l1_loss: "target" is Tensor[8, 1], expected Tensor[4, 1] (dim 0: 8 != 4; S = (4, 1) from "input")  [shape]
 nn.smooth_l1_loss(pred, pred, beta="1")  # E: No overload variant of "smooth_l1_loss" matches argument types
-nn.binary_cross_entropy_with_logits(pred, target4)  # E: Cannot infer value of type parameter "S" of "binary_cross_entropy_with_logits"
+nn.binary_cross_entropy_with_logits(pred, target4)  # E: binary_cross_entropy_with_logits: "target" is Tensor[4], expected Tensor[4, 1] (1 dim, expected 2; S = (4, 1) from "input")  [shape]
 nn.L1Loss(reduction="sum")(pred, target8)  # E: L1Loss[Literal['sum']]: "target" is Tensor[8, 1], expected Tensor[4, 1]
 
 # reduction="none" is not a Scalar: backward() needs one.
