@@ -169,6 +169,10 @@ class TypedTorchPlugin(Plugin):
                 return self._loss_hook
             if fullname == SEQUENTIAL:
                 return self._hook(self._sequential)
+            if mod.startswith("typedtorch._") or ".nn." in fullname:
+                # Any other typedtorch function with size parameters (tt.one_hot(x, C)):
+                # literal sizes kept, unknown ones Any.
+                return self._per_item(self._literal_sizes)
         info = self._class(fullname)
         if info is not None and info.has_base(MODULE):
             return self._per_item(self._literal_sizes)  # a layer's constructor: Linear(n, 10)
@@ -193,20 +197,20 @@ class TypedTorchPlugin(Plugin):
         return None
 
     def get_type_analyze_hook(self, fullname: str) -> Callable[[AnalyzeTypeContext], Type] | None:
-        if fullname == TENSOR and not self._analyzing:
-            return self._bare_tensor
+        if fullname.startswith("typedtorch.") and not self._analyzing:
+            info = self._class(fullname)
+            if info is not None and info.type_vars:
+                return lambda ctx: self._bare_generic(ctx, info)
         return None
 
-    def _bare_tensor(self, ctx: AnalyzeTypeContext) -> Type:
-        """A bare ``Tensor`` annotation means a tensor of unknown shape (no "missing type
-        arguments" under ``--strict``); a subscripted one is analysed by mypy as usual
-        (with this hook off meanwhile, so that mypy's own analysis runs)."""
+    def _bare_generic(self, ctx: AnalyzeTypeContext, info: TypeInfo) -> Type:
+        """A bare ``Tensor`` annotation means a tensor of unknown shape, a bare
+        ``nn.Sequential`` or ``nn.Linear`` a layer of unknown sizes (PyTorch code writes
+        them; no "missing type arguments" under ``--strict``). A subscripted one is
+        analysed by mypy as usual (with this hook off meanwhile, so mypy's own runs)."""
         t = ctx.type
         if not t.args and not t.empty_tuple_index:
-            sym = self.lookup_fully_qualified(TENSOR)
-            info = sym.node if sym is not None else None
-            if isinstance(info, TypeInfo):
-                return fill_typevars_with_any(info)
+            return fill_typevars_with_any(info)
         self._analyzing = True
         try:
             return ctx.api.analyze_type(t)
