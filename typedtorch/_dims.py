@@ -57,12 +57,20 @@ if not TYPE_CHECKING:
         def __class_getitem__(cls, item: object) -> object:
             return item
 
+    MypyOnly = Size
+
 elif not MYPY:
     Size = Any
+    MypyOnly = Any
 else:
-    # An implicit alias (no `TypeAlias`): pyright then keeps both assignments as
-    # variables, in this module and in every module that imports the name.
+    # Implicit aliases (no `TypeAlias`): pyright then keeps both assignments as
+    # variables, in this module and in every module that imports the names.
     Size = Annotated[_T, "size"]
+    # `MypyOnly[T]` is `T` for mypy and unknown for pyright: for parameters whose types
+    # pyright cannot match (a layer, whose `__call__` has a `*P` shape, against the
+    # `Callable[[Tensor[B, X]], Tensor[B, Y]]` that a chain step expects). pyright then
+    # accepts any layer there; mypy, with the plugin, checks the chain itself.
+    MypyOnly = Annotated[_T, "mypy only"]
 
 
 class Dim(int, Generic[_T]):

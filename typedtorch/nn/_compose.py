@@ -1,3 +1,4 @@
+# pyright: reportInvalidTypeForm=false
 """Composition: ``a >> b >> c`` and ``Sequential(a, b, c)``, typed end to end.
 
 Both forms check, with plain mypy, that each layer's output feature size is the
@@ -17,11 +18,11 @@ rejected. The mypy plugin closes that hole; until then, write such chains with `
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, Never, TypeVar, overload
 
 from typing_extensions import TypeVarTuple
 
-from typedtorch._dims import S
+from typedtorch._dims import MypyOnly, S
 from typedtorch._tensor import Tensor
 
 from ._module import Module
@@ -65,201 +66,203 @@ class Sequential(Module, Generic[*F, Y]):
     def __init__(self: Sequential[*tuple[Any, ...], Any], l0: Flatten, /) -> None: ...
     @overload
     def __init__(
-        self: Sequential[*tuple[Any, ...], Y], l0: Flatten, l1: Callable[[Tensor[B, Any]], Tensor[B, Y]], /
+        self: Sequential[*tuple[Any, ...], Y], l0: Flatten, l1: MypyOnly[Callable[[Tensor[B, Any]], Tensor[B, Y]]], /
     ) -> None: ...
     @overload
     def __init__(
         self: Sequential[*tuple[Any, ...], Y],
         l0: Flatten,
-        l1: Callable[[Tensor[B, Any]], Tensor[B, T1]],
-        l2: Callable[[Tensor[B, T1]], Tensor[B, Y]],
-        /,
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: Sequential[*tuple[Any, ...], Y],
-        l0: Flatten,
-        l1: Callable[[Tensor[B, Any]], Tensor[B, T1]],
-        l2: Callable[[Tensor[B, T1]], Tensor[B, T2]],
-        l3: Callable[[Tensor[B, T2]], Tensor[B, Y]],
+        l1: MypyOnly[Callable[[Tensor[B, Any]], Tensor[B, T1]]],
+        l2: MypyOnly[Callable[[Tensor[B, T1]], Tensor[B, Y]]],
         /,
     ) -> None: ...
     @overload
     def __init__(
         self: Sequential[*tuple[Any, ...], Y],
         l0: Flatten,
-        l1: Callable[[Tensor[B, Any]], Tensor[B, T1]],
-        l2: Callable[[Tensor[B, T1]], Tensor[B, T2]],
-        l3: Callable[[Tensor[B, T2]], Tensor[B, T3]],
-        l4: Callable[[Tensor[B, T3]], Tensor[B, Y]],
+        l1: MypyOnly[Callable[[Tensor[B, Any]], Tensor[B, T1]]],
+        l2: MypyOnly[Callable[[Tensor[B, T1]], Tensor[B, T2]]],
+        l3: MypyOnly[Callable[[Tensor[B, T2]], Tensor[B, Y]]],
         /,
     ) -> None: ...
     @overload
     def __init__(
         self: Sequential[*tuple[Any, ...], Y],
         l0: Flatten,
-        l1: Callable[[Tensor[B, Any]], Tensor[B, T1]],
-        l2: Callable[[Tensor[B, T1]], Tensor[B, T2]],
-        l3: Callable[[Tensor[B, T2]], Tensor[B, T3]],
-        l4: Callable[[Tensor[B, T3]], Tensor[B, T4]],
-        l5: Callable[[Tensor[B, T4]], Tensor[B, Y]],
+        l1: MypyOnly[Callable[[Tensor[B, Any]], Tensor[B, T1]]],
+        l2: MypyOnly[Callable[[Tensor[B, T1]], Tensor[B, T2]]],
+        l3: MypyOnly[Callable[[Tensor[B, T2]], Tensor[B, T3]]],
+        l4: MypyOnly[Callable[[Tensor[B, T3]], Tensor[B, Y]]],
         /,
     ) -> None: ...
     @overload
     def __init__(
         self: Sequential[*tuple[Any, ...], Y],
         l0: Flatten,
-        l1: Callable[[Tensor[B, Any]], Tensor[B, T1]],
-        l2: Callable[[Tensor[B, T1]], Tensor[B, T2]],
-        l3: Callable[[Tensor[B, T2]], Tensor[B, T3]],
-        l4: Callable[[Tensor[B, T3]], Tensor[B, T4]],
-        l5: Callable[[Tensor[B, T4]], Tensor[B, T5]],
-        l6: Callable[[Tensor[B, T5]], Tensor[B, Y]],
+        l1: MypyOnly[Callable[[Tensor[B, Any]], Tensor[B, T1]]],
+        l2: MypyOnly[Callable[[Tensor[B, T1]], Tensor[B, T2]]],
+        l3: MypyOnly[Callable[[Tensor[B, T2]], Tensor[B, T3]]],
+        l4: MypyOnly[Callable[[Tensor[B, T3]], Tensor[B, T4]]],
+        l5: MypyOnly[Callable[[Tensor[B, T4]], Tensor[B, Y]]],
         /,
     ) -> None: ...
     @overload
     def __init__(
         self: Sequential[*tuple[Any, ...], Y],
         l0: Flatten,
-        l1: Callable[[Tensor[B, Any]], Tensor[B, T1]],
-        l2: Callable[[Tensor[B, T1]], Tensor[B, T2]],
-        l3: Callable[[Tensor[B, T2]], Tensor[B, T3]],
-        l4: Callable[[Tensor[B, T3]], Tensor[B, T4]],
-        l5: Callable[[Tensor[B, T4]], Tensor[B, T5]],
-        l6: Callable[[Tensor[B, T5]], Tensor[B, T6]],
-        l7: Callable[[Tensor[B, T6]], Tensor[B, Y]],
+        l1: MypyOnly[Callable[[Tensor[B, Any]], Tensor[B, T1]]],
+        l2: MypyOnly[Callable[[Tensor[B, T1]], Tensor[B, T2]]],
+        l3: MypyOnly[Callable[[Tensor[B, T2]], Tensor[B, T3]]],
+        l4: MypyOnly[Callable[[Tensor[B, T3]], Tensor[B, T4]]],
+        l5: MypyOnly[Callable[[Tensor[B, T4]], Tensor[B, T5]]],
+        l6: MypyOnly[Callable[[Tensor[B, T5]], Tensor[B, Y]]],
         /,
     ) -> None: ...
     @overload
     def __init__(
         self: Sequential[*tuple[Any, ...], Y],
         l0: Flatten,
-        l1: Callable[[Tensor[B, Any]], Tensor[B, T1]],
-        l2: Callable[[Tensor[B, T1]], Tensor[B, T2]],
-        l3: Callable[[Tensor[B, T2]], Tensor[B, T3]],
-        l4: Callable[[Tensor[B, T3]], Tensor[B, T4]],
-        l5: Callable[[Tensor[B, T4]], Tensor[B, T5]],
-        l6: Callable[[Tensor[B, T5]], Tensor[B, T6]],
-        l7: Callable[[Tensor[B, T6]], Tensor[B, T7]],
-        l8: Callable[[Tensor[B, T7]], Tensor[B, Y]],
+        l1: MypyOnly[Callable[[Tensor[B, Any]], Tensor[B, T1]]],
+        l2: MypyOnly[Callable[[Tensor[B, T1]], Tensor[B, T2]]],
+        l3: MypyOnly[Callable[[Tensor[B, T2]], Tensor[B, T3]]],
+        l4: MypyOnly[Callable[[Tensor[B, T3]], Tensor[B, T4]]],
+        l5: MypyOnly[Callable[[Tensor[B, T4]], Tensor[B, T5]]],
+        l6: MypyOnly[Callable[[Tensor[B, T5]], Tensor[B, T6]]],
+        l7: MypyOnly[Callable[[Tensor[B, T6]], Tensor[B, Y]]],
         /,
     ) -> None: ...
     @overload
     def __init__(
         self: Sequential[*tuple[Any, ...], Y],
         l0: Flatten,
-        l1: Callable[[Tensor[B, Any]], Tensor[B, T1]],
-        l2: Callable[[Tensor[B, T1]], Tensor[B, T2]],
-        l3: Callable[[Tensor[B, T2]], Tensor[B, T3]],
-        l4: Callable[[Tensor[B, T3]], Tensor[B, T4]],
-        l5: Callable[[Tensor[B, T4]], Tensor[B, T5]],
-        l6: Callable[[Tensor[B, T5]], Tensor[B, T6]],
-        l7: Callable[[Tensor[B, T6]], Tensor[B, T7]],
-        l8: Callable[[Tensor[B, T7]], Tensor[B, T8]],
-        l9: Callable[[Tensor[B, T8]], Tensor[B, Y]],
-        /,
-    ) -> None: ...
-    @overload
-    def __init__(self: Sequential[X, Y], l0: Callable[[Tensor[B, X]], Tensor[B, Y]], /) -> None: ...
-    @overload
-    def __init__(
-        self: Sequential[X, Y],
-        l0: Callable[[Tensor[B, X]], Tensor[B, T1]],
-        l1: Callable[[Tensor[B, T1]], Tensor[B, Y]],
+        l1: MypyOnly[Callable[[Tensor[B, Any]], Tensor[B, T1]]],
+        l2: MypyOnly[Callable[[Tensor[B, T1]], Tensor[B, T2]]],
+        l3: MypyOnly[Callable[[Tensor[B, T2]], Tensor[B, T3]]],
+        l4: MypyOnly[Callable[[Tensor[B, T3]], Tensor[B, T4]]],
+        l5: MypyOnly[Callable[[Tensor[B, T4]], Tensor[B, T5]]],
+        l6: MypyOnly[Callable[[Tensor[B, T5]], Tensor[B, T6]]],
+        l7: MypyOnly[Callable[[Tensor[B, T6]], Tensor[B, T7]]],
+        l8: MypyOnly[Callable[[Tensor[B, T7]], Tensor[B, Y]]],
         /,
     ) -> None: ...
     @overload
     def __init__(
-        self: Sequential[X, Y],
-        l0: Callable[[Tensor[B, X]], Tensor[B, T1]],
-        l1: Callable[[Tensor[B, T1]], Tensor[B, T2]],
-        l2: Callable[[Tensor[B, T2]], Tensor[B, Y]],
+        self: Sequential[*tuple[Any, ...], Y],
+        l0: Flatten,
+        l1: MypyOnly[Callable[[Tensor[B, Any]], Tensor[B, T1]]],
+        l2: MypyOnly[Callable[[Tensor[B, T1]], Tensor[B, T2]]],
+        l3: MypyOnly[Callable[[Tensor[B, T2]], Tensor[B, T3]]],
+        l4: MypyOnly[Callable[[Tensor[B, T3]], Tensor[B, T4]]],
+        l5: MypyOnly[Callable[[Tensor[B, T4]], Tensor[B, T5]]],
+        l6: MypyOnly[Callable[[Tensor[B, T5]], Tensor[B, T6]]],
+        l7: MypyOnly[Callable[[Tensor[B, T6]], Tensor[B, T7]]],
+        l8: MypyOnly[Callable[[Tensor[B, T7]], Tensor[B, T8]]],
+        l9: MypyOnly[Callable[[Tensor[B, T8]], Tensor[B, Y]]],
+        /,
+    ) -> None: ...
+    @overload
+    def __init__(self: MypyOnly[Sequential[X, Y]], l0: MypyOnly[Callable[[Tensor[B, X]], Tensor[B, Y]]], /) -> None: ...
+    @overload
+    def __init__(
+        self: MypyOnly[Sequential[X, Y]],
+        l0: MypyOnly[Callable[[Tensor[B, X]], Tensor[B, T1]]],
+        l1: MypyOnly[Callable[[Tensor[B, T1]], Tensor[B, Y]]],
         /,
     ) -> None: ...
     @overload
     def __init__(
-        self: Sequential[X, Y],
-        l0: Callable[[Tensor[B, X]], Tensor[B, T1]],
-        l1: Callable[[Tensor[B, T1]], Tensor[B, T2]],
-        l2: Callable[[Tensor[B, T2]], Tensor[B, T3]],
-        l3: Callable[[Tensor[B, T3]], Tensor[B, Y]],
+        self: MypyOnly[Sequential[X, Y]],
+        l0: MypyOnly[Callable[[Tensor[B, X]], Tensor[B, T1]]],
+        l1: MypyOnly[Callable[[Tensor[B, T1]], Tensor[B, T2]]],
+        l2: MypyOnly[Callable[[Tensor[B, T2]], Tensor[B, Y]]],
         /,
     ) -> None: ...
     @overload
     def __init__(
-        self: Sequential[X, Y],
-        l0: Callable[[Tensor[B, X]], Tensor[B, T1]],
-        l1: Callable[[Tensor[B, T1]], Tensor[B, T2]],
-        l2: Callable[[Tensor[B, T2]], Tensor[B, T3]],
-        l3: Callable[[Tensor[B, T3]], Tensor[B, T4]],
-        l4: Callable[[Tensor[B, T4]], Tensor[B, Y]],
+        self: MypyOnly[Sequential[X, Y]],
+        l0: MypyOnly[Callable[[Tensor[B, X]], Tensor[B, T1]]],
+        l1: MypyOnly[Callable[[Tensor[B, T1]], Tensor[B, T2]]],
+        l2: MypyOnly[Callable[[Tensor[B, T2]], Tensor[B, T3]]],
+        l3: MypyOnly[Callable[[Tensor[B, T3]], Tensor[B, Y]]],
         /,
     ) -> None: ...
     @overload
     def __init__(
-        self: Sequential[X, Y],
-        l0: Callable[[Tensor[B, X]], Tensor[B, T1]],
-        l1: Callable[[Tensor[B, T1]], Tensor[B, T2]],
-        l2: Callable[[Tensor[B, T2]], Tensor[B, T3]],
-        l3: Callable[[Tensor[B, T3]], Tensor[B, T4]],
-        l4: Callable[[Tensor[B, T4]], Tensor[B, T5]],
-        l5: Callable[[Tensor[B, T5]], Tensor[B, Y]],
+        self: MypyOnly[Sequential[X, Y]],
+        l0: MypyOnly[Callable[[Tensor[B, X]], Tensor[B, T1]]],
+        l1: MypyOnly[Callable[[Tensor[B, T1]], Tensor[B, T2]]],
+        l2: MypyOnly[Callable[[Tensor[B, T2]], Tensor[B, T3]]],
+        l3: MypyOnly[Callable[[Tensor[B, T3]], Tensor[B, T4]]],
+        l4: MypyOnly[Callable[[Tensor[B, T4]], Tensor[B, Y]]],
         /,
     ) -> None: ...
     @overload
     def __init__(
-        self: Sequential[X, Y],
-        l0: Callable[[Tensor[B, X]], Tensor[B, T1]],
-        l1: Callable[[Tensor[B, T1]], Tensor[B, T2]],
-        l2: Callable[[Tensor[B, T2]], Tensor[B, T3]],
-        l3: Callable[[Tensor[B, T3]], Tensor[B, T4]],
-        l4: Callable[[Tensor[B, T4]], Tensor[B, T5]],
-        l5: Callable[[Tensor[B, T5]], Tensor[B, T6]],
-        l6: Callable[[Tensor[B, T6]], Tensor[B, Y]],
+        self: MypyOnly[Sequential[X, Y]],
+        l0: MypyOnly[Callable[[Tensor[B, X]], Tensor[B, T1]]],
+        l1: MypyOnly[Callable[[Tensor[B, T1]], Tensor[B, T2]]],
+        l2: MypyOnly[Callable[[Tensor[B, T2]], Tensor[B, T3]]],
+        l3: MypyOnly[Callable[[Tensor[B, T3]], Tensor[B, T4]]],
+        l4: MypyOnly[Callable[[Tensor[B, T4]], Tensor[B, T5]]],
+        l5: MypyOnly[Callable[[Tensor[B, T5]], Tensor[B, Y]]],
         /,
     ) -> None: ...
     @overload
     def __init__(
-        self: Sequential[X, Y],
-        l0: Callable[[Tensor[B, X]], Tensor[B, T1]],
-        l1: Callable[[Tensor[B, T1]], Tensor[B, T2]],
-        l2: Callable[[Tensor[B, T2]], Tensor[B, T3]],
-        l3: Callable[[Tensor[B, T3]], Tensor[B, T4]],
-        l4: Callable[[Tensor[B, T4]], Tensor[B, T5]],
-        l5: Callable[[Tensor[B, T5]], Tensor[B, T6]],
-        l6: Callable[[Tensor[B, T6]], Tensor[B, T7]],
-        l7: Callable[[Tensor[B, T7]], Tensor[B, Y]],
+        self: MypyOnly[Sequential[X, Y]],
+        l0: MypyOnly[Callable[[Tensor[B, X]], Tensor[B, T1]]],
+        l1: MypyOnly[Callable[[Tensor[B, T1]], Tensor[B, T2]]],
+        l2: MypyOnly[Callable[[Tensor[B, T2]], Tensor[B, T3]]],
+        l3: MypyOnly[Callable[[Tensor[B, T3]], Tensor[B, T4]]],
+        l4: MypyOnly[Callable[[Tensor[B, T4]], Tensor[B, T5]]],
+        l5: MypyOnly[Callable[[Tensor[B, T5]], Tensor[B, T6]]],
+        l6: MypyOnly[Callable[[Tensor[B, T6]], Tensor[B, Y]]],
         /,
     ) -> None: ...
     @overload
     def __init__(
-        self: Sequential[X, Y],
-        l0: Callable[[Tensor[B, X]], Tensor[B, T1]],
-        l1: Callable[[Tensor[B, T1]], Tensor[B, T2]],
-        l2: Callable[[Tensor[B, T2]], Tensor[B, T3]],
-        l3: Callable[[Tensor[B, T3]], Tensor[B, T4]],
-        l4: Callable[[Tensor[B, T4]], Tensor[B, T5]],
-        l5: Callable[[Tensor[B, T5]], Tensor[B, T6]],
-        l6: Callable[[Tensor[B, T6]], Tensor[B, T7]],
-        l7: Callable[[Tensor[B, T7]], Tensor[B, T8]],
-        l8: Callable[[Tensor[B, T8]], Tensor[B, Y]],
+        self: MypyOnly[Sequential[X, Y]],
+        l0: MypyOnly[Callable[[Tensor[B, X]], Tensor[B, T1]]],
+        l1: MypyOnly[Callable[[Tensor[B, T1]], Tensor[B, T2]]],
+        l2: MypyOnly[Callable[[Tensor[B, T2]], Tensor[B, T3]]],
+        l3: MypyOnly[Callable[[Tensor[B, T3]], Tensor[B, T4]]],
+        l4: MypyOnly[Callable[[Tensor[B, T4]], Tensor[B, T5]]],
+        l5: MypyOnly[Callable[[Tensor[B, T5]], Tensor[B, T6]]],
+        l6: MypyOnly[Callable[[Tensor[B, T6]], Tensor[B, T7]]],
+        l7: MypyOnly[Callable[[Tensor[B, T7]], Tensor[B, Y]]],
         /,
     ) -> None: ...
     @overload
     def __init__(
-        self: Sequential[X, Y],
-        l0: Callable[[Tensor[B, X]], Tensor[B, T1]],
-        l1: Callable[[Tensor[B, T1]], Tensor[B, T2]],
-        l2: Callable[[Tensor[B, T2]], Tensor[B, T3]],
-        l3: Callable[[Tensor[B, T3]], Tensor[B, T4]],
-        l4: Callable[[Tensor[B, T4]], Tensor[B, T5]],
-        l5: Callable[[Tensor[B, T5]], Tensor[B, T6]],
-        l6: Callable[[Tensor[B, T6]], Tensor[B, T7]],
-        l7: Callable[[Tensor[B, T7]], Tensor[B, T8]],
-        l8: Callable[[Tensor[B, T8]], Tensor[B, T9]],
-        l9: Callable[[Tensor[B, T9]], Tensor[B, Y]],
+        self: MypyOnly[Sequential[X, Y]],
+        l0: MypyOnly[Callable[[Tensor[B, X]], Tensor[B, T1]]],
+        l1: MypyOnly[Callable[[Tensor[B, T1]], Tensor[B, T2]]],
+        l2: MypyOnly[Callable[[Tensor[B, T2]], Tensor[B, T3]]],
+        l3: MypyOnly[Callable[[Tensor[B, T3]], Tensor[B, T4]]],
+        l4: MypyOnly[Callable[[Tensor[B, T4]], Tensor[B, T5]]],
+        l5: MypyOnly[Callable[[Tensor[B, T5]], Tensor[B, T6]]],
+        l6: MypyOnly[Callable[[Tensor[B, T6]], Tensor[B, T7]]],
+        l7: MypyOnly[Callable[[Tensor[B, T7]], Tensor[B, T8]]],
+        l8: MypyOnly[Callable[[Tensor[B, T8]], Tensor[B, Y]]],
         /,
     ) -> None: ...
+    @overload
+    def __init__(
+        self: MypyOnly[Sequential[X, Y]],
+        l0: MypyOnly[Callable[[Tensor[B, X]], Tensor[B, T1]]],
+        l1: MypyOnly[Callable[[Tensor[B, T1]], Tensor[B, T2]]],
+        l2: MypyOnly[Callable[[Tensor[B, T2]], Tensor[B, T3]]],
+        l3: MypyOnly[Callable[[Tensor[B, T3]], Tensor[B, T4]]],
+        l4: MypyOnly[Callable[[Tensor[B, T4]], Tensor[B, T5]]],
+        l5: MypyOnly[Callable[[Tensor[B, T5]], Tensor[B, T6]]],
+        l6: MypyOnly[Callable[[Tensor[B, T6]], Tensor[B, T7]]],
+        l7: MypyOnly[Callable[[Tensor[B, T7]], Tensor[B, T8]]],
+        l8: MypyOnly[Callable[[Tensor[B, T8]], Tensor[B, T9]]],
+        l9: MypyOnly[Callable[[Tensor[B, T9]], Tensor[B, Y]]],
+        /,
+    ) -> None: ...
+    @overload  # any number of layers: pyright only (for mypy, `Never` takes nothing; its plugin checks any length)
+    def __init__(self: Sequential[*tuple[Any, ...], Any], *layers: MypyOnly[Never]) -> None: ...
     def __init__(self, *layers: Callable[[Any], Any]) -> None:
         for i, layer in enumerate(layers):
             if not callable(layer):
@@ -272,7 +275,7 @@ class Sequential(Module, Generic[*F, Y]):
             out = layer(out)
         return out  # type: ignore[no-any-return]
 
-    def __rshift__(self, other: Callable[[Tensor[B, Y]], Tensor[B, Z]]) -> Sequential[*F, Z]:
+    def __rshift__(self, other: MypyOnly[Callable[[Tensor[B, Y]], Tensor[B, Z]]]) -> Sequential[*F, Z]:
         """``seq >> layer``: a new, flat ``Sequential`` with ``layer`` appended."""
         return chain(self, other)
 
@@ -316,7 +319,7 @@ class ShapePreserving(Module):
     @overload
     def __rshift__(self, other: ShapePreserving) -> ShapePreserving: ...  # type: ignore[overload-overlap]
     @overload
-    def __rshift__(self, other: Callable[[Tensor[B, X]], Tensor[B, Z]]) -> Sequential[X, Z]: ...
+    def __rshift__(self, other: MypyOnly[Callable[[Tensor[B, X]], Tensor[B, Z]]]) -> Sequential[X, Z]: ...
     def __rshift__(self, other: Callable[[Any], Any]) -> Any:
         """``layer >> next``: a ``Sequential`` typed by ``next``'s sizes.
 

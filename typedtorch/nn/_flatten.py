@@ -1,3 +1,4 @@
+# pyright: reportInvalidTypeForm=false
 """``Flatten``: merge every dim after the first (the batch) into one."""
 
 from __future__ import annotations
@@ -7,6 +8,7 @@ from typing import Any, Final, Literal, TypeVar
 
 from typing_extensions import TypeVarTuple
 
+from typedtorch._dims import MypyOnly
 from typedtorch._ops import check_tensor
 from typedtorch._tensor import Tensor
 
@@ -43,6 +45,6 @@ class Flatten(Module):
         check_tensor(x, "Flatten")
         return x.flatten(1)
 
-    def __rshift__(self, other: Callable[[Tensor[B, Any]], Tensor[B, Z]]) -> Sequential[*tuple[Any, ...], Z]:
+    def __rshift__(self, other: MypyOnly[Callable[[Tensor[B, Any]], Tensor[B, Z]]]) -> Sequential[*tuple[Any, ...], Z]:
         """``Flatten() >> Linear(784, 10)`` accepts any ``Tensor[B, ...]``."""
         return chain(self, other)

@@ -10,7 +10,7 @@ from typing import Any, Generic, Literal, TypeVar
 from typing_extensions import TypeVarTuple
 
 from typedtorch._backend import get_backend, host_uniform
-from typedtorch._dims import Size
+from typedtorch._dims import MypyOnly, Size
 from typedtorch._errors import ShapeError
 from typedtorch._ops.linear import linear
 from typedtorch._ops.losses import check_float
@@ -97,7 +97,7 @@ class Linear(Module, Generic[In, Out]):
             )
         return linear(x, self.weight, self.bias)
 
-    def __rshift__(self, other: Callable[[Tensor[B, Out]], Tensor[B, Z]]) -> Sequential[In, Z]:
+    def __rshift__(self, other: MypyOnly[Callable[[Tensor[B, Out]], Tensor[B, Z]]]) -> Sequential[In, Z]:
         """``Linear(784, 128) >> ReLU() >> Linear(128, 10)``: a ``Sequential[L[784], L[10]]``."""
         return chain(self, other)
 

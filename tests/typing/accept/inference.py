@@ -47,7 +47,7 @@ reveal_type(slice_rows + a[:-1])  # R: typedtorch._tensor.Tensor[Literal[3], Lit
 # typed Tensor[Any] (slicing a vector) behave the same. (`flatten()` used to be one;
 # the mypy plugin types it exactly, see reject/plugin_flatten.py.)
 all_any: Matrix[Any, Any] = tt.zeros(3, 3)
-as_vector: Vector[L[7]] = all_any
+as_vector: Vector[L[7]] = all_any  # pyright: ignore[reportAssignmentType]  (mypy's lone-Any rule, not pyright's)
 
 # int dims only where an int size was given: n is an int, so the dim is int.
 def sized(n: int) -> None:

@@ -6,6 +6,7 @@ every call and inside ``Sequential``, with no plugin change. ``nn.Flatten`` is
 declared the same way (``"B *R -> B prod(R)"``).
 """
 # fmt: off
+# pyright: reportInvalidTypeForm=false
 # (markers are line-sensitive: keep each checked expression on one line)
 
 from typing import Any, Final, Generic, Literal, TypeVar, reveal_type
@@ -14,6 +15,7 @@ from typing_extensions import TypeVarTuple
 
 import typedtorch as tt
 from typedtorch import Matrix, Tensor, nn
+from typedtorch._dims import Size  # sizes: literal for mypy, unknown for pyright (see _dims)
 
 B = TypeVar("B")
 P = TypeVarTuple("P")
@@ -27,7 +29,7 @@ class Conv1d(nn.Module, Generic[CIn, COut, K]):
 
     __shape_rule__: Final = "B CIn L -> B COut (L - K + 1)"
 
-    def __init__(self, in_channels: CIn, out_channels: COut, kernel_size: K) -> None:
+    def __init__(self, in_channels: Size[CIn], out_channels: Size[COut], kernel_size: Size[K]) -> None:
         self.kernel_size = kernel_size
 
     def __call__(self, x: Tensor[B, CIn, Any]) -> Tensor[B, COut, Any]:
@@ -39,7 +41,7 @@ class Pool(nn.Module, Generic[K]):
 
     __shape_rule__: Final = "*P N -> *P (N // K)"
 
-    def __init__(self, kernel_size: K) -> None:
+    def __init__(self, kernel_size: Size[K]) -> None:
         self.kernel_size = kernel_size
 
     def __call__(self, x: Tensor[*P, Any]) -> Tensor[*P, Any]:
