@@ -414,6 +414,11 @@ def reshape(name: str, x: Sequence[Dim], sizes: Sequence[Dim], ops: DimOps) -> V
                 break
         lits_x = _prod([d for d in x if is_size(d)])
         lits_t = _prod([t for t in given if is_size(t)])
+        if cancelled and not remaining and lits_x is not None and lits_t and lits_x % lits_t != 0:
+            return Bad(
+                f"{name}: cannot reshape {have} into {target}: the sizes it shares with the tensor "
+                f"leave {lits_x} elements per item, not a multiple of {lits_t}"
+            )
         if cancelled and lits_x is not None and lits_t and lits_x % lits_t == 0:
             k = lits_x // lits_t
             if not remaining:

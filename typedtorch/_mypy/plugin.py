@@ -698,6 +698,14 @@ class TypedTorchPlugin(Plugin):
                 return Instance(info, [p])
         return _int(api)
 
+    def _tri(self, ctx: SigContext) -> Decision | None:
+        got = self._self_and_args(ctx)
+        if got is None:
+            return None
+        x, _ = got
+        name = (ctx.default_signature.name or "tril").split(" ")[0]
+        return self._tensor_result(ctx, ops.fix(rules.tri(name, x.dims, ops.MYPY_OPS)))
+
     def _einsum(self, ctx: SigContext) -> Decision | None:
         call = _call(ctx)
         if call is None or not call.args or not isinstance(call.args[0], StrExpr):
@@ -1060,7 +1068,7 @@ def _literal_values(api: CheckerPluginInterface, e: Expression) -> list[int | No
         return [n]
     if isinstance(e, OpExpr | UnaryExpr) and (n := known_int(e, _trees(api, e))) is not None:
         return [n]
-    if isinstance(e, TupleExpr):
+    if isinstance(e, TupleExpr | ListExpr):
         out: list[int | None] = []
         for item in e.items:
             if isinstance(item, StarExpr):
@@ -1202,6 +1210,8 @@ _METHODS: Final[dict[str, Callable[[TypedTorchPlugin, SigContext], Decision | No
     "split": TypedTorchPlugin._split,
     "chunk": TypedTorchPlugin._split,
     "size": TypedTorchPlugin._size,
+    "tril": TypedTorchPlugin._tri,
+    "triu": TypedTorchPlugin._tri,
     **{name: _m(name) for name in ops.OPERATORS},
     **{name: TypedTorchPlugin._reduce for name in _REDUCTIONS},
 }
@@ -1225,6 +1235,8 @@ _FUNCTIONS: Final[dict[str, Callable[[TypedTorchPlugin, SigContext], Decision | 
     "split": TypedTorchPlugin._split,
     "chunk": TypedTorchPlugin._split,
     "topk": TypedTorchPlugin._topk,
+    "tril": TypedTorchPlugin._tri,
+    "triu": TypedTorchPlugin._tri,
     **{name: TypedTorchPlugin._reduce for name in _REDUCTIONS},
 }
 
