@@ -31,7 +31,7 @@ m[0, 0, 0]  # E: index: 3 indices for Tensor[4, 3] (rank 2)
 m[4]  # E: index: index 4 is out of range for dim 0 of Tensor[4, 3] (size 4)
 m.sum(dim=(0, 2))  # E: sum: dim 2 is out of range for Tensor[4, 3] (rank 2: dims -2 to 1)
 m.mean(dim=(1, 1))  # E: mean: dim 1 appears twice in dim=(1, 1)
-m == tt.zeros(4)  # E: eq: shapes do not broadcast: Tensor[4, 3] == Tensor[4] (last dim: 3 != 4)
+_ = m == tt.zeros(4)  # E: eq: shapes do not broadcast: Tensor[4, 3] == Tensor[4] (last dim: 3 != 4)
 tt.zeros(5) * tt.zeros(5, 1)  # E: mul: hidden outer product: Tensor[5] * Tensor[5, 1] would stretch dim 1 of Tensor[5, 1] (size 1) across 5 while adding a dim to Tensor[5]
 tt.where(m > 0, m, tt.zeros(3, 4))  # E: where: shapes do not broadcast: Tensor[4, 3] and Tensor[3, 4] (dim 0: 4 != 3)
 
