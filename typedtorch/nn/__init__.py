@@ -12,10 +12,14 @@ from ._activations import ReLU as ReLU
 from ._activations import Sigmoid as Sigmoid
 from ._activations import Softmax as Softmax
 from ._activations import Tanh as Tanh
+from ._attention import MultiheadAttention as MultiheadAttention
 from ._compose import Sequential as Sequential
 from ._compose import ShapePreserving as ShapePreserving
 from ._dropout import Dropout as Dropout
+from ._embedding import Embedding as Embedding
 from ._flatten import Flatten as Flatten
+from ._gelu import GELU as GELU
+from ._layernorm import LayerNorm as LayerNorm
 from ._linear import Linear as Linear
 from ._losses import BCELoss as BCELoss
 from ._losses import CrossEntropyLoss as CrossEntropyLoss
@@ -29,10 +33,14 @@ __all__ = [
     "BCELoss",
     "CrossEntropyLoss",
     "Dropout",
+    "Embedding",
     "Flatten",
+    "GELU",
+    "LayerNorm",
     "Linear",
     "LogSoftmax",
     "MSELoss",
+    "MultiheadAttention",
     "Module",
     "ReLU",
     "Sequential",
