@@ -33,7 +33,7 @@ CHUNK = 32768
 
 def gelu_block(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``(gelu(x), gelu'(x))`` for a block of float32 values."""
-    a = np.abs(x)
+    a = np.minimum(np.abs(x), 1e19)
     t = a * P32
     t += 1.0
     t = 1.0 / t
@@ -43,7 +43,7 @@ def gelu_block(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         q *= t
         q += c
     q *= t
-    e = x * x
+    e = a * a
     e *= -0.5
     e = np.exp(e)
     q *= e
@@ -52,7 +52,7 @@ def gelu_block(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     a *= e
     a *= -INV_SQRT_2PI
     a += q
-    s = np.sign(x)
+    s = np.copysign(1.0, x)
     a *= s
     s += 1.0
     s *= 0.5

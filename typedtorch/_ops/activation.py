@@ -1,29 +1,31 @@
 """GELU, exact (``x * Phi(x)``, erf-based, PyTorch's default) and its tanh approximation.
 
-The array API has no ``erf``, so ``Phi`` is computed here from rational
-approximations, through ``xp`` only, in one node with its backward:
+The array API has no ``erf``, so ``Phi`` is computed here, through ``xp`` only, in one
+node with its backward. Both dtypes compute ``q = Phi(-|x|) = erfc(|x| / sqrt 2) / 2``,
+which is accurate in relative terms however small, and assemble
+``x Phi(x) = relu(x) - |x| q`` without a select (see :func:`gelu_exact`):
 
 * float64: W. J. Cody's rational Chebyshev approximations of erf and erfc ("Rational
   Chebyshev approximations for the error function", Math. Comp. 23 (1969) 631-638;
-  the coefficient sets of netlib's SPECFUN ``CALERF``), in three ranges of
-  ``|z| = |x| / sqrt(2)``. Accurate to a few units of float64 round-off, in relative
-  terms also far in the lower tail, because ``Phi(x) = erfc(-x / sqrt 2) / 2`` is
-  evaluated from erfc (PyTorch's ``1 + erf(x / sqrt 2)`` loses the tail to cancellation).
+  the coefficient sets of netlib's SPECFUN ``CALERF``), in three ranges of ``|x| /
+  sqrt 2``. Within a few units of float64 round-off of ``math.erfc``, times the
+  conditioning of ``Phi`` in the lower tail (which grows like ``x^2``); PyTorch's
+  ``1 + erf(x / sqrt 2)`` loses that tail to cancellation.
 * float32 (and float16, computed in float32): one expression over the whole line,
   ``erfc(z) = exp(-z^2) t P(t)`` with ``t = 1 / (1 + p z)`` and a degree-7 ``P``
-  fitted here (iteratively reweighted least squares on the relative error of
-  ``erfcx(z) = exp(z^2) erfc(z)`` against mpmath, ``p = 0.43``): relative error of erfc
-  below 7e-8 for ``|x| <= 7`` (float32 round-off; ``Phi(-7)`` is 1e-12), below 7e-5
-  beyond, and the right asymptote. A third of Cody's arithmetic. (PyTorch's float32 CPU
-  kernel uses Abramowitz-Stegun 7.1.26, absolute error 1.5e-7, whose relative error
-  in the lower tail reaches several percent.)
+  fitted for typedtorch (iteratively reweighted least squares on the relative error
+  of ``erfcx(z) = exp(z^2) erfc(z)``, against mpmath, ``p = 0.43``): relative error
+  of erfc below 7e-8 for ``|x| <= 7`` (float32 round-off; ``Phi(-7)`` is 1e-12),
+  below 7e-5 beyond, and the right asymptote. A third of Cody's arithmetic.
+  (PyTorch's float32 CPU kernel uses Abramowitz-Stegun 7.1.26, absolute error 1.5e-7,
+  whose relative error in the lower tail reaches several percent.)
 
-When a gradient is wanted, forward also computes ``Phi(x) + x phi(x)`` while the block
-is in the cache, and backward is one multiplication.
+When a gradient is wanted, forward also computes ``Phi(x) + x phi(x)`` while the
+block is in the cache, and backward is one multiplication.
 
-On the CPU, large inputs are evaluated in blocks that stay in the cache (the
-expressions are chains of a dozen elementwise passes, and a pass over a block in
-cache costs a third of a pass streamed from memory); other devices take one block.
+On the CPU, large inputs are evaluated in blocks that stay in the cache: the
+expressions are chains of some thirty elementwise passes, and a pass over a block in
+the cache costs a fraction of one streamed from memory. Other devices take one block.
 """
 
 from __future__ import annotations
@@ -102,46 +104,51 @@ def _exp_neg_square(xp: Any, z: Array) -> Array:
     return xp.exp(-(zr * zr)) * xp.exp(-((z - zr) * (z + zr)))
 
 
-def phi_cdf_f64(xp: Any, x: Array) -> Array:
-    """The standard normal CDF ``Phi(x) = erfc(-x / sqrt 2) / 2``, Cody's ranges (float64)."""
-    z = x * -SQRT1_2  # Phi(x) = erfc(z) / 2
-    a = xp.abs(z)
-    small = a <= _THRESH
-    # erfc(z) for |z| <= 0.46875 from erf: 1 - z A(z^2) / B(z^2).
+def _phi_low_f64(xp: Any, a: Array) -> tuple[Array, Array]:
+    """``(Phi(-a), exp(-a^2 / 2))`` for ``a >= 0`` from Cody's erfc, ``Phi(-a) = erfc(a / sqrt 2) / 2``."""
+    z = a * SQRT1_2
+    e = _exp_neg_square(xp, z)
+    small = z <= _THRESH
     zs = xp.where(small, z, 0.0)
     zz = zs * zs
-    erfc_small = 1.0 - zs * _horner(_A, zz) / _horner(_B, zz, monic=True)
-    # erfc(|z|) for |z| > 0.46875: the middle range up to 4, the asymptotic one above.
-    mid = a <= 4.0
-    am = xp.where(mid, a, 4.0)
-    tail_mid = _horner(_C, am) / _horner(_D, am, monic=True)
-    big = xp.where(mid, 4.0, a)
-    inv2 = 1.0 / (big * big)
-    tail_big = (_SQRT_PI_INV - inv2 * _horner(_P, inv2) / _horner(_Q, inv2, monic=True)) / big
-    ea = xp.where(small, 0.0, a)
-    # For |z| beyond ~26.6 the float64 exp underflows to 0: erfc is 0 there, as it should be.
-    erfc_abs = xp.where(mid, tail_mid, tail_big) * _exp_neg_square(xp, ea)
-    erfc_big = xp.where(z < 0.0, 2.0 - erfc_abs, erfc_abs)
-    return xp.where(small, erfc_small, erfc_big) * 0.5
+    erfc_small = 1.0 - zs * _horner(_A, zz) / _horner(_B, zz, monic=True)  # 1 - erf(z)
+    mid = z <= 4.0
+    zm = xp.where(mid, z, 4.0)
+    ratio_mid = _horner(_C, zm) / _horner(_D, zm, monic=True)  # erfc(z) exp(z^2), middle range
+    zb = xp.where(mid, 4.0, z)
+    inv2 = 1.0 / (zb * zb)
+    ratio_big = (_SQRT_PI_INV - inv2 * _horner(_P, inv2) / _horner(_Q, inv2, monic=True)) / zb
+    erfc = xp.where(small, erfc_small, e * xp.where(mid, ratio_mid, ratio_big))
+    return erfc * 0.5, e
 
 
-def gelu_f32(xp: Any, x: Array, grad: bool) -> tuple[Array, ...]:
-    """``x Phi(x)`` (and, with ``grad``, its derivative) from the float32 fit, in ``x``'s dtype.
-
-    With ``q = Phi(-|x|)`` (accurate in relative terms), ``x Phi(x) = relu(x) - |x| q``
-    on both sides of 0 with no select and no cancellation for ``x < 0``; likewise the
-    derivative is ``u`` for ``x < 0`` and ``1 - u`` for ``x > 0`` with ``u = q - |x| phi(x)``.
-    """
-    a = xp.abs(x)
+def _phi_low_f32(xp: Any, a: Array) -> tuple[Array, Array]:
+    """``(Phi(-a), exp(-a^2 / 2))`` for ``a >= 0`` from the float32 fit, in ``a``'s dtype."""
     t = a * _P32
     t += 1.0
     t = 1.0 / t
     q = _horner(_F32, t)
     q *= t
-    e = x * x
+    e = a * a
     e *= -0.5
-    e = xp.exp(e)  # exp(-x^2 / 2)
-    q *= e  # Phi(-|x|)
+    e = xp.exp(e)
+    q *= e
+    return q, e
+
+
+def gelu_exact(xp: Any, x: Array, grad: bool) -> tuple[Array, ...]:
+    """``x Phi(x)`` (and, with ``grad``, its derivative), from ``q = Phi(-|x|)``.
+
+    ``x Phi(x) = relu(x) - |x| q`` on both sides of 0: no select, and no cancellation
+    for ``x < 0``, where ``q`` carries the relative accuracy. Likewise the derivative
+    ``Phi(x) + x phi(x)`` is ``u`` for ``x < 0`` and ``1 - u`` for ``x > 0``, with
+    ``u = q - |x| phi(x)``. ``|x|`` is capped below the dtype's largest value so that
+    ``x = +inf`` gives ``inf`` (not ``inf * 0``); ``x = -inf`` gives 0, the limit
+    (PyTorch gives ``nan`` there).
+    """
+    f64 = x.dtype == xp.float64
+    a = xp.minimum(xp.abs(x), 1e150 if f64 else 1e19)  # no overflow in a * a
+    q, e = _phi_low_f64(xp, a) if f64 else _phi_low_f32(xp, a)
     y = xp.maximum(x, 0.0)
     y -= a * q
     if not grad:
@@ -149,25 +156,12 @@ def gelu_f32(xp: Any, x: Array, grad: bool) -> tuple[Array, ...]:
     a *= e
     a *= -INV_SQRT_2PI
     a += q  # u = q - |x| phi(x)
-    s = xp.sign(x)
+    s = xp.copysign(1.0, x)  # +-1; at x = +-0 both branches give u = q = 1/2
     a *= s
     s += 1.0
     s *= 0.5
-    s -= a  # (1 + sign x) / 2 - sign(x) u
+    s -= a  # (1 + s) / 2 - s u
     return y, s
-
-
-def gelu_f64(xp: Any, x: Array, grad: bool) -> tuple[Array, ...]:
-    """``x Phi(x)`` (and its derivative) with Cody's ``Phi``, for float64."""
-    cdf = phi_cdf_f64(xp, x)
-    y = x * cdf
-    if not grad:
-        return (y,)
-    pdf = _exp_neg_square(xp, xp.abs(x) * SQRT1_2)  # exp(-x^2 / 2)
-    pdf *= INV_SQRT_2PI
-    pdf *= x
-    pdf += cdf
-    return y, pdf
 
 
 def gelu_tanh(xp: Any, x: Array, grad: bool) -> tuple[Array, ...]:
@@ -251,10 +245,7 @@ def gelu(x: AnyTensor, approximate: str = "none") -> AnyTensor:
     work = xd
     if name == "float16":  # too coarse for the polynomial: computed in float32
         work = xp.astype(xd, xp.float32)
-    if approximate == "tanh":
-        form = gelu_tanh
-    else:
-        form = gelu_f64 if name == "float64" else gelu_f32
+    form = gelu_tanh if approximate == "tanh" else gelu_exact
     grad = x.requires_grad and grad_mode.enabled
     parts = _blocks(xp, lambda a: form(xp, a, grad), (work,), CHUNK if backend.is_host else None)
     if name == "float16":
