@@ -164,7 +164,7 @@ def embedding(
 
     >>> import typedtorch as tt
     >>> from typedtorch._ops.embedding import embedding
-    >>> embedding(tt.tensor([[0, 2], [2, 2]]), tt.eye(3)).tolist()[1]
+    >>> embedding(tt.tensor([[0, 2], [2, 2]]), tt.tensor([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])).tolist()[1]
     [[0.0, 0.0, 1.0], [0.0, 0.0, 1.0]]
     """
     if not isinstance(indices, Tensor) or not isinstance(weight, Tensor):
