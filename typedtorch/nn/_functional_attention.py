@@ -89,13 +89,20 @@ def layer_norm(
 
 
 def _norm_shape(normalized_shape: int | Sequence[int], who: str) -> tuple[int, ...]:
-    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    if isinstance(normalized_shape, int):
+        shape: tuple[object, ...] = (normalized_shape,)
+    elif isinstance(normalized_shape, tuple | list):
+        shape = tuple(normalized_shape)
+    else:
+        raise TypeError(
+            f"{who}: normalized_shape must be an int or a tuple of ints, got {type(normalized_shape).__name__}"
+        )
     for n in shape:
         if not isinstance(n, int) or isinstance(n, bool) or n < 1:
             raise ValueError(f"{who}: normalized_shape must be positive ints, got {normalized_shape!r}")
     if not shape:
         raise ValueError(f"{who}: normalized_shape must name at least one dim")
-    return shape
+    return shape  # type: ignore[return-value]  # all ints, checked above
 
 
 def gelu(input: Tensor[*S], approximate: Literal["none", "tanh"] = "none") -> Tensor[*S]:
