@@ -126,22 +126,29 @@ def test_wrong_last_dim_names_the_layer_and_sizes() -> None:
 
 
 def test_too_few_dims() -> None:
-    with pytest.raises(tt.ShapeError, match=r"^LayerNorm\[4\]: input is Tensor\[\(\)\], expected at least 1 dim, got 0"):
+    with pytest.raises(
+        tt.ShapeError, match=r"^LayerNorm\[4\]: input is Tensor\[\(\)\], expected at least 1 dim, got 0"
+    ):
         nn.LayerNorm(4)(tt.tensor(1.0))
-    with pytest.raises(tt.ShapeError, match=r"LayerNorm\[3, 4\]: input is Tensor\[4\], expected at least 2 dims, got 1"):
+    with pytest.raises(
+        tt.ShapeError, match=r"LayerNorm\[3, 4\]: input is Tensor\[4\], expected at least 2 dims, got 1"
+    ):
         nn.LayerNorm((3, 4))(tt.zeros(4))
 
 
 def test_several_dims_wrong() -> None:
     with pytest.raises(
-        tt.ShapeError, match=r"^LayerNorm\[3, 4\]: input is Tensor\[2, 5, 4\], dim 1 is 5, expected 3 \(rule '\*S 3 4 -> \*S 3 4'\)"
+        tt.ShapeError,
+        match=r"^LayerNorm\[3, 4\]: input is Tensor\[2, 5, 4\], dim 1 is 5, expected 3 \(rule '\*S 3 4 -> \*S 3 4'\)",
     ):
         nn.LayerNorm((3, 4))(tt.zeros(2, 5, 4))
 
 
 def test_functional_errors() -> None:
     x = tt.zeros(2, 4)
-    with pytest.raises(tt.ShapeError, match=r"layer_norm: input shape \(2, 4\) does not end in normalized_shape \(5,\)"):
+    with pytest.raises(
+        tt.ShapeError, match=r"layer_norm: input shape \(2, 4\) does not end in normalized_shape \(5,\)"
+    ):
         F.layer_norm(x, (5,))
     with pytest.raises(tt.ShapeError, match=r"layer_norm: weight has shape \(3,\), expected normalized_shape \(4,\)"):
         F.layer_norm(x, 4, tt.ones(3))
