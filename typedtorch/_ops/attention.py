@@ -225,8 +225,8 @@ def sdpa(
         if not isinstance(t, Tensor):
             raise TypeError(f"{op}: {what} must be a Tensor, got {type(t).__name__}")
     backend = query._backend
-    for what, t in (("key", key), ("value", value), ("attn_mask", attn_mask)):
-        _same_device(backend, t, what, op)
+    for what, other in (("key", key), ("value", value), ("attn_mask", attn_mask)):
+        _same_device(backend, other, what, op)
     for what, t in (("query", query), ("key", key), ("value", value)):
         _float_dtype(backend, t, what, op)
     q, k, v = query._data, key._data, value._data
@@ -258,7 +258,7 @@ def sdpa(
     xp = backend.xp
     mask = None
     guard = False
-    mask_parent = None
+    mask_parent: AnyTensor | None = None
     if attn_mask is not None:
         if not isinstance(attn_mask, Tensor):
             raise TypeError(f"{op}: attn_mask must be a Tensor or None, got {type(attn_mask).__name__}")

@@ -167,9 +167,9 @@ def embedding(
     >>> embedding(tt.tensor([[0, 2], [2, 2]]), tt.tensor([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])).tolist()[1]
     [[0.0, 0.0, 1.0], [0.0, 0.0, 1.0]]
     """
-    if not isinstance(indices, Tensor) or not isinstance(weight, Tensor):
-        bad = indices if not isinstance(indices, Tensor) else weight
-        raise TypeError(f"embedding: expected tensors for indices and weight, got {type(bad).__name__}")
+    for given in (indices, weight):
+        if not isinstance(given, Tensor):
+            raise TypeError(f"embedding: expected tensors for indices and weight, got {type(given).__name__}")
     backend = weight._backend
     if indices._backend is not backend:
         raise DeviceError(f"embedding: indices on {indices.device} but weight on {weight.device}")

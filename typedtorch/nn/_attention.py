@@ -205,8 +205,7 @@ class MultiheadAttention(Module, Generic[E, H, BF]):
             self.v_proj_weight = uniform(math.sqrt(6.0 / (e + vdim)), (e, vdim), 3)
         self.in_proj_bias = zeros(3 * e) if bias else None
         self.out_proj: OutProjection[E, E] = OutProjection(
-            uniform(1.0 / math.sqrt(e), (e, e), 4),  # type: ignore[arg-type]
-            zeros(e) if bias else None,  # type: ignore[arg-type]
+            uniform(1.0 / math.sqrt(e), (e, e), 4), zeros(e) if bias else None
         )
 
     # ------------------------------------------------------------------ typed calls
@@ -319,16 +318,16 @@ class MultiheadAttention(Module, Generic[E, H, BF]):
                 raise TypeError(f"{who}: {what} must be a Tensor, got {type(t).__name__}")
         backend = query._backend
         params = [p for p in (self.in_proj_weight, self.q_proj_weight, self.in_proj_bias) if p is not None]
-        for what, t in (
+        for what, other in (
             ("key", key),
             ("value", value),
             ("attn_mask", attn_mask),
             ("key_padding_mask", key_padding_mask),
         ):
-            if t is not None and not isinstance(t, Tensor):
-                raise TypeError(f"{who}: {what} must be a Tensor or None, got {type(t).__name__}")
-            if t is not None and t._backend is not backend:
-                raise DeviceError(f"{who}: query on {query.device} but {what} on {t.device}")
+            if other is not None and not isinstance(other, Tensor):
+                raise TypeError(f"{who}: {what} must be a Tensor or None, got {type(other).__name__}")
+            if other is not None and other._backend is not backend:
+                raise DeviceError(f"{who}: query on {query.device} but {what} on {other.device}")
         if params[0]._backend is not backend:
             raise DeviceError(f"{who}: input on {query.device} but the layer's parameters on {params[0].device}")
         for what, t in (("query", query), ("key", key), ("value", value)):
@@ -430,8 +429,8 @@ class MultiheadAttention(Module, Generic[E, H, BF]):
         if w is not None:
             wq, wk, wv = w[0:e, :], w[e : 2 * e, :], w[2 * e :, :]
         else:
-            wq, wk, wv = self.q_proj_weight, self.k_proj_weight, self.v_proj_weight  # type: ignore[assignment]
-            assert wq is not None and wk is not None and wv is not None
+            assert self.q_proj_weight is not None and self.k_proj_weight is not None and self.v_proj_weight is not None
+            wq, wk, wv = self.q_proj_weight, self.k_proj_weight, self.v_proj_weight
         bq = bk = bv = None
         if b is not None:
             bq, bk, bv = b[0:e], b[e : 2 * e], b[2 * e :]

@@ -123,9 +123,7 @@ class Embedding(Module, Generic[V, D]):
         )
 
     def __call__(self, input: Tensor[*S]) -> Tensor[*S, D]:
-        return _embedding(  # type: ignore[return-value]
-            input, self.weight, self.padding_idx, self.max_norm, self.norm_type, self.scale_grad_by_freq
-        )
+        return _embedding(input, self.weight, self.padding_idx, self.max_norm, self.norm_type, self.scale_grad_by_freq)
 
     def extra_repr(self) -> str:
         extra = f"{self.num_embeddings}, {self.embedding_dim}"

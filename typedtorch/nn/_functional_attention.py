@@ -57,7 +57,7 @@ def embedding(
     if not isinstance(weight, Tensor):
         raise TypeError(f"embedding: weight must be a Tensor, got {type(weight).__name__}")
     pad = _padding_index(padding_idx, weight.shape[0] if weight.ndim else 0, "embedding")
-    return _embedding(input, weight, pad, max_norm, norm_type, scale_grad_by_freq)  # type: ignore[return-value]
+    return _embedding(input, weight, pad, max_norm, norm_type, scale_grad_by_freq)
 
 
 def _padding_index(padding_idx: int | None, rows: int, who: str) -> int | None:
@@ -85,7 +85,7 @@ def layer_norm(
     >>> [round(v, 4) for v in F.layer_norm(tt.tensor([[1.0, 3.0]]), (2,)).tolist()[0]]
     [-1.0, 1.0]
     """
-    return _layer_norm(input, _norm_shape(normalized_shape, "layer_norm"), weight, bias, eps)  # type: ignore[return-value]
+    return _layer_norm(input, _norm_shape(normalized_shape, "layer_norm"), weight, bias, eps)
 
 
 def _norm_shape(normalized_shape: int | Sequence[int], who: str) -> tuple[int, ...]:
@@ -114,7 +114,7 @@ def gelu(input: Tensor[*S], approximate: Literal["none", "tanh"] = "none") -> Te
     >>> round(F.gelu(tt.tensor([1.0])).item(), 6)
     0.841345
     """
-    return _gelu(input, approximate)  # type: ignore[return-value]
+    return _gelu(input, approximate)
 
 
 @overload
@@ -128,8 +128,8 @@ def scaled_dot_product_attention(
     scale: float | None = None,
     enable_gqa: bool = False,
 ) -> Tensor[*P, L, Ev]: ...
-@overload
-def scaled_dot_product_attention(
+@overload  # batch dims that broadcast (mypy's overlap check misreads the variadics)
+def scaled_dot_product_attention(  # type: ignore[overload-cannot-match]
     query: Tensor[*P, L, E],
     key: Tensor[*P2, Sk, E],
     value: Tensor[*P3, Sk, Ev],

@@ -30,7 +30,7 @@ class GELU(ShapePreserving):
         self.approximate = approximate
 
     def __call__(self, x: Tensor[*S]) -> Tensor[*S]:
-        return gelu(x, self.approximate)  # type: ignore[return-value]
+        return gelu(x, self.approximate)
 
     def extra_repr(self) -> str:
         return f"approximate={self.approximate!r}"

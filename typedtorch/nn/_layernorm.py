@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Final, Generic, Literal, TypeVar, overload
+from typing import Any, Final, Generic, Literal, TypeVar, overload
 
 from typing_extensions import TypeVarTuple
 
@@ -112,14 +112,14 @@ class LayerNorm(Module, Generic[D]):
         if tuple(shape[len(shape) - k :]) != self.normalized_shape or len(shape) < k:
             output_shape(self._who, self._rule, tuple(shape), self._params)  # raises with the rule's message
             raise ShapeError(f"{self._who}: input is {tuple(shape)}, expected it to end in {self.normalized_shape}")
-        return layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)  # type: ignore[return-value]
+        return layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)
 
     def extra_repr(self) -> str:
         shape = self.normalized_shape
         return f"{shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"
 
 
-def _leaf(data: object, backend: object) -> Tensor[*tuple[int, ...]]:
-    t = make(data, backend, None)  # type: ignore[arg-type]
+def _leaf(data: Any, backend: Any) -> Any:
+    t = make(data, backend, None)
     t.requires_grad = True
     return t
