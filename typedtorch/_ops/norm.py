@@ -11,8 +11,9 @@ and, with ``gh = g * weight``, the whole backward of that chain in one step::
     dx = r (gh - mean(gh) - xhat mean(gh xhat))
     dweight = sum over rows of g xhat        dbias = sum over rows of g
 
-Every row is a row of a ``(N, D)`` view, so the reductions run along the contiguous
-last axis.
+Every row is a row of a ``(N, D)`` view. The row and column sums are products with
+a vector of ones: BLAS sums the 128 floats of a row about twice as fast as numpy's
+``sum(axis=1)``.
 """
 
 from __future__ import annotations
@@ -46,25 +47,40 @@ class LayerNormFn(Function):
         gx = gw = gb = None
         if needs[0]:
             gh = g2 * self.w if self.w is not None else g2
+            ones_d = ones(xp, d, g2)
             inv_d = 1.0 / d
-            m1 = xp.sum(gh, axis=1, keepdims=True)
+            m1 = gh @ ones_d
             m1 *= inv_d
-            m2 = xp.sum(gh * xhat, axis=1, keepdims=True)
+            m2 = (gh * xhat) @ ones_d
             m2 *= inv_d
-            gx = gh - m1 if self.w is not None else g2 - m1  # a fresh array either way
-            gx -= xhat * m2
+            gx = gh - xp.reshape(m1, (n, 1))  # a fresh array
+            gx -= xhat * xp.reshape(m2, (n, 1))
             gx *= self.rstd
             gx = xp.reshape(gx, self.shape)
         if self.has_w and needs[1]:
-            gw = xp.reshape(xp.sum(g2 * xhat, axis=0), self.norm)
+            gw = xp.reshape(ones(xp, n, g2) @ (g2 * xhat), self.norm)
         grads: list[Array | None] = [gx]
         if self.has_w:
             grads.append(gw)
         if self.has_b:
             if needs[len(grads)]:
-                gb = xp.reshape(xp.sum(g2, axis=0), self.norm)
+                gb = xp.reshape(ones(xp, n, g2) @ g2, self.norm)
             grads.append(gb)
         return tuple(grads)
+
+
+# Vectors of ones per (namespace, length, dtype, device), for the sums; bounded.
+_ones: dict[tuple[Any, int, Any, Any], Array] = {}
+
+
+def ones(xp: Any, n: int, like: Array) -> Array:
+    key = (xp, n, like.dtype, like.device)
+    vec = _ones.get(key)
+    if vec is None:
+        if len(_ones) > 64:
+            _ones.clear()
+        vec = _ones[key] = xp.ones((n,), dtype=like.dtype, device=like.device)
+    return vec
 
 
 def _check_param(p: AnyTensor | None, what: str, norm: tuple[int, ...], x: AnyTensor) -> None:
@@ -119,14 +135,15 @@ def layer_norm(
     if d == 0:
         raise ShapeError(f"layer_norm: normalized_shape {norm} has no elements")
     x2 = xp.reshape(xd, (n, d))
+    ones_d = ones(xp, d, xd)
     inv_d = 1.0 / d
-    mu = xp.sum(x2, axis=1, keepdims=True)
+    mu = x2 @ ones_d
     mu *= inv_d
-    xhat = x2 - mu
-    var = xp.sum(xhat * xhat, axis=1, keepdims=True)
+    xhat = x2 - xp.reshape(mu, (n, 1))
+    var = (xhat * xhat) @ ones_d
     var *= inv_d
     var += eps
-    rstd = 1.0 / xp.sqrt(var)
+    rstd = xp.reshape(1.0 / xp.sqrt(var), (n, 1))
     xhat *= rstd
     w = xp.reshape(weight._data, (d,)) if weight is not None else None
     if w is not None:
