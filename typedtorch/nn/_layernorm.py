@@ -55,7 +55,7 @@ class LayerNorm(Module, Generic[D]):
     @overload
     def __init__(
         self: LayerNorm[D],
-        normalized_shape: Size[D] | tuple[Size[D]],
+        normalized_shape: Size[D],
         eps: float = 1e-5,
         elementwise_affine: bool = True,
         bias: bool = True,
@@ -65,7 +65,18 @@ class LayerNorm(Module, Generic[D]):
     ) -> None: ...
     @overload
     def __init__(
-        self: LayerNorm[int],
+        self: LayerNorm[D],
+        normalized_shape: tuple[Size[D]],
+        eps: float = 1e-5,
+        elementwise_affine: bool = True,
+        bias: bool = True,
+        *,
+        device: str | None = None,
+        dtype: str = "float32",
+    ) -> None: ...
+    @overload
+    def __init__(  # several dims: the last one is checked at run time only
+        self: LayerNorm[Any],
         normalized_shape: Sequence[int],
         eps: float = 1e-5,
         elementwise_affine: bool = True,
