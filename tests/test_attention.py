@@ -562,3 +562,14 @@ def test_transformer_example_quick_run(capsys: pytest.CaptureFixture[str]) -> No
     generated = example.generate(model, inputs, 3)
     by_generation = float(np.mean(np.all(generated == np.sort(inputs, axis=1), axis=1)))
     assert example.accuracy(model, inputs, 3) == by_generation
+
+
+def test_only_the_float_mask_wants_a_gradient(device: str) -> None:
+    # q, k, v are constants: the mask still gets its gradient (in both ops).
+    r = rng(14)
+    q, k, v = (tt.tensor(r.standard_normal((2, 3, 4)), dtype="float64", device=device) for _ in range(3))
+    check_grad(lambda m: sdpa(q, k, v, attn_mask=m), r.standard_normal((3, 3)), device=device)
+    mha = nn.MultiheadAttention(4, 2, batch_first=True, device=device, dtype="float64")
+    for p in mha.parameters():
+        p.requires_grad = False
+    check_grad(lambda m: mha(q, q, q, attn_mask=m, need_weights=False)[0], r.standard_normal((3, 3)), device=device)

@@ -114,7 +114,7 @@ def dense(xp: Any, a: Array) -> Array:
     projection (a key or value head is every third block of columns) than on dense
     heads; the copy costs less than that.
     """
-    return xp.reshape(xp.reshape(a, (-1, *a.shape[-2:])), a.shape)
+    return xp.reshape(xp.reshape(a, (math.prod(a.shape[:-2]), *a.shape[-2:])), a.shape)
 
 
 def attend(
@@ -125,11 +125,8 @@ def attend(
     k, v = dense(xp, k), dense(xp, v)
     qs = q * core.scale
     s = qs @ xp.matrix_transpose(k)
-    if mask is not None:
-        if _broadcasts_into(mask.shape, s.shape):
-            s += mask
-        else:  # the mask has more batch dims than the scores
-            s = s + mask
+    if mask is not None:  # the callers checked that it broadcasts into the scores
+        s += mask
     m = xp.max(s, axis=-1, keepdims=True)
     if guard:  # a fully masked row: subtract 0, not -inf (which would give nan)
         m = xp.where(m == NEG_INF, 0.0, m)
@@ -161,11 +158,14 @@ def softmax_backward(core: Core, dpd: Array) -> Array:
     return dp
 
 
-def attend_backward(core: Core, g: Array, need_q: bool, need_k: bool, need_v: bool) -> tuple[Array | None, ...]:
-    """``(dq, dk, dv, ds)`` in the broadcast batch shape; ``None`` for what is not needed."""
+def attend_backward(
+    core: Core, g: Array, need_q: bool, need_k: bool, need_v: bool, need_s: bool = False
+) -> tuple[Array | None, ...]:
+    """``(dq, dk, dv, ds)`` in the broadcast batch shape; ``None`` for what is not needed
+    (``need_s``: the scores' gradient, for a float mask)."""
     xp = core.xp
     dv = xp.matrix_transpose(core.pd) @ g if need_v else None
-    if not (need_q or need_k):
+    if not (need_q or need_k or need_s):
         return None, None, dv, None
     ds = softmax_backward(core, g @ xp.matrix_transpose(core.v))
     dq = None
@@ -209,7 +209,8 @@ class SDPAFn(Function):
     def backward(self, g: Array) -> tuple[Array | None, ...]:
         core, needs = self.core, self.needs
         xp = core.xp
-        dq, dk, dv, ds = attend_backward(core, g, needs[0], needs[1], needs[2])
+        mask_needs = self.mask_shape is not None and needs[3]
+        dq, dk, dv, ds = attend_backward(core, g, needs[0], needs[1], needs[2], mask_needs)
         sq, sk, sv = self.shapes
         out = [
             unbroadcast(xp, dq, sq) if dq is not None else None,
@@ -376,7 +377,8 @@ class MultiheadFn(Function):
         go = dense(xp, split_heads(xp, g, 0, self.heads, self.head_dim, self.batch_first))
         nsrc = len(self.shapes)
         want = [self.needs[lq.source] for lq in self.layout]
-        dq, dk, dv, ds = attend_backward(core, go, want[0], want[1], want[2])
+        masks_need = any(self.needs[nsrc:])
+        dq, dk, dv, ds = attend_backward(core, go, want[0], want[1], want[2], masks_need)
         return (*self._sources((dq, dk, dv)), *self._mask_grads(ds, nsrc))
 
     def _sources(self, parts: tuple[Array | None, ...]) -> list[Array | None]:
