@@ -22,9 +22,10 @@ rate (warm-up over the first 10% of the steps, cosine decay), gradient clipping 
 norm 1, batches of 64, one epoch (183 steps). Why these defaults: with 5 digits of
 length 6 there are 15625 inputs, so the held-out quarter (3906) measures accuracy to
 0.03%; one epoch at a peak rate of 5e-3 sorted 99.90-99.95% of them exactly (seeds
-0-2; 3e-3 gave 99.82-99.95%, two epochs 100%), in 13.6-15.2 s wall (7.5 s of CPU
-time) on a 2-core machine shared with other work (load 2-3); with the load at 8 the
-same run took 35-40 s.
+0-2; 3e-3 gave 99.82-99.95%, two epochs 100%), in 8-15 s wall (about 7 s of CPU
+time; three fresh runs of the defaults: 8.4, 10.4, 10.5 s) on a 2-core machine
+shared with other work (load 2-4). With the load at 8 and glibc's default malloc
+(see ``keep_freed_memory``) the same runs took 35-40 s.
 
 Stage note: ``optim.AdamW``, ``optim.lr_scheduler.OneCycleLR`` and
 ``nn.utils.clip_grad_norm_`` are used when typedtorch has them; until then this script
