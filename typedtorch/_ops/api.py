@@ -363,11 +363,9 @@ def masked_fill(x: AnyTensor, mask: AnyTensor, value: Operand) -> AnyTensor:
 
 
 def gelu(x: AnyTensor, approximate: str) -> AnyTensor:
-    try:
-        from . import activation  # type: ignore[attr-defined]
-    except ImportError:  # pragma: no cover - arrives with the attention layers
-        raise NotImplementedError("gelu: not available yet") from None
-    return activation.gelu(x, approximate)  # type: ignore[no-any-return]
+    from .activation import gelu as _gelu
+
+    return _gelu(x, approximate)
 
 
 # ---------------------------------------------------------------------- in place

@@ -19,12 +19,16 @@ from ._activations import ReLU as ReLU
 from ._activations import Sigmoid as Sigmoid
 from ._activations import Softmax as Softmax
 from ._activations import Tanh as Tanh
+from ._attention import MultiheadAttention as MultiheadAttention
 from ._compose import Sequential as Sequential
 from ._compose import ShapePreserving as ShapePreserving
 from ._containers import ModuleDict as ModuleDict
 from ._containers import ModuleList as ModuleList
 from ._dropout import Dropout as Dropout
+from ._embedding import Embedding as Embedding
 from ._flatten import Flatten as Flatten
+from ._gelu import GELU as GELU
+from ._layernorm import LayerNorm as LayerNorm
 from ._linear import Linear as Linear
 from ._losses import BCELoss as BCELoss
 from ._losses import BCEWithLogitsLoss as BCEWithLogitsLoss
@@ -51,13 +55,17 @@ __all__ = [
     "BCEWithLogitsLoss",
     "CrossEntropyLoss",
     "Dropout",
+    "Embedding",
     "Flatten",
+    "GELU",
     "HuberLoss",
     "IncompatibleKeys",
     "L1Loss",
+    "LayerNorm",
     "Linear",
     "LogSoftmax",
     "MSELoss",
+    "MultiheadAttention",
     "Module",
     "ModuleDict",
     "ModuleList",

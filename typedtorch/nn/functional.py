@@ -26,11 +26,16 @@ from __future__ import annotations
 from typing import cast
 
 from typedtorch._dims import S
+from typedtorch._functional import one_hot as one_hot
 from typedtorch._ops.dropout import dropout as _dropout
 from typedtorch._ops.losses import check_float as _check_float
 from typedtorch._ops.losses import check_tensor as _check_tensor
 from typedtorch._tensor import Tensor
 
+from ._functional_attention import embedding as embedding
+from ._functional_attention import gelu as gelu
+from ._functional_attention import layer_norm as layer_norm
+from ._functional_attention import scaled_dot_product_attention as scaled_dot_product_attention
 from ._losses import binary_cross_entropy as binary_cross_entropy
 from ._losses import binary_cross_entropy_with_logits as binary_cross_entropy_with_logits
 from ._losses import cross_entropy as cross_entropy
@@ -41,6 +46,11 @@ from ._losses import nll_loss as nll_loss
 from ._losses import smooth_l1_loss as smooth_l1_loss
 
 __all__ = [
+    "one_hot",
+    "embedding",
+    "gelu",
+    "layer_norm",
+    "scaled_dot_product_attention",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "cross_entropy",
