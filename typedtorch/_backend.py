@@ -15,6 +15,8 @@ Device strings:
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
 from typing import Any, TypeAlias
 
@@ -336,8 +338,32 @@ class _NumpyNamespace:
         return self._base.reshape(x, shape, copy=copy)
 
 
+def _keep_freed_memory() -> None:
+    """Ask glibc to keep freed memory for reuse instead of returning it to the kernel.
+
+    numpy allocates a fresh array for every intermediate; with glibc's defaults, arrays
+    above the (adaptive) mmap threshold come back from the kernel as new, zeroed pages
+    every time, and a training step of an attention block spends a third of its time in
+    page faults (measured: 14,000 faults and 64 ms of system time a step for the numpy
+    reference; none after this). PyTorch avoids the same cost with its caching
+    allocator. Linux with glibc only; ``TYPEDTORCH_MALLOC=default`` leaves malloc alone.
+    """
+    if os.environ.get("TYPEDTORCH_MALLOC") == "default" or not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6")
+        m_trim_threshold, m_mmap_threshold = -1, -3  # from <malloc.h>
+        libc.mallopt(m_mmap_threshold, 64 << 20)
+        libc.mallopt(m_trim_threshold, 256 << 20)
+    except (OSError, AttributeError):  # not glibc (musl, ...): nothing to tune
+        pass
+
+
 def _make_backend(device: str) -> Backend:
     if device == "cpu":
+        _keep_freed_memory()
         return Backend("cpu", _NumpyNamespace(array_api_compat.array_namespace(np.empty(0))), "cpu", True)
     if device == "strict":
         import array_api_strict

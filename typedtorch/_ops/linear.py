@@ -53,7 +53,13 @@ def linear(x: AnyTensor, weight: AnyTensor, bias: AnyTensor | None) -> AnyTensor
     xd, wd = x._data, weight._data
     if xd.ndim == 0 or xd.shape[-1] != wd.shape[0]:
         raise ShapeError(f"linear: input shape {tuple(xd.shape)} does not fit weight shape {tuple(wd.shape)}")
-    out = xd @ wd
+    if xd.ndim > 2:
+        # (B, T, in) @ (in, out) as one 2-D product: a batched matmul of small matrices
+        # costs 2-3x more than one (B*T, in) @ (in, out) in numpy.
+        xp = backend.xp
+        out = xp.reshape(xp.reshape(xd, (-1, xd.shape[-1])) @ wd, (*xd.shape[:-1], wd.shape[1]))
+    else:
+        out = xd @ wd
     if bias is not None:
         # `out` is a fresh array that nothing else references: adding in place saves an allocation.
         out += bias._data
