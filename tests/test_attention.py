@@ -485,7 +485,7 @@ def test_causality_changing_a_later_token_never_changes_an_earlier_output() -> N
 
 
 def test_mha_constructor_errors() -> None:
-    with pytest.raises(ValueError, match=r"MultiheadAttention: embed_dim 10 is not divisible by num_heads 4"):
+    with pytest.raises(ValueError, match=r"^MultiheadAttention: the sizes must satisfy E % H == 0, but E = 10, H = 4$"):
         nn.MultiheadAttention(10, 4)
     with pytest.raises(ValueError, match=r"MultiheadAttention: num_heads must be a positive int, got 0"):
         nn.MultiheadAttention(8, 0)

@@ -78,7 +78,7 @@ class Prod:
 
 @dataclass(frozen=True)
 class BinOp:
-    op: str  # "+", "-", "*", "//"
+    op: str  # "+", "-", "*", "//", "%"
     left: Expr
     right: Expr
 
@@ -104,7 +104,7 @@ class Rule:
 
 # A name directly followed by "(" is a function call (``prod(R)``); ``COut (L - K)`` is two dims.
 _TOKEN = re.compile(
-    r"\s*(?:(?P<int>\d+)|(?P<call>[A-Za-z_][A-Za-z0-9_]*\()|(?P<name>[A-Za-z_][A-Za-z0-9_]*)|(?P<op>//|->|[-+*()]))"
+    r"\s*(?:(?P<int>\d+)|(?P<call>[A-Za-z_][A-Za-z0-9_]*\()|(?P<name>[A-Za-z_][A-Za-z0-9_]*)|(?P<op>//|->|==|!=|<=|>=|[-+*%<>()]))"
 )
 
 
@@ -236,7 +236,7 @@ class _OutputParser:
 
     def term(self) -> Expr:
         left = self.atom()
-        while self.peek() in ("*", "//"):
+        while self.peek() in ("*", "//", "%"):
             op = self.take()
             left = BinOp(op, left, self.atom())
         return left
@@ -405,6 +405,8 @@ def _eval(e: Expr, bound: Mapping[str, Dim], params: Mapping[str, Dim], ops: Dim
         return a - b
     if e.op == "*":
         return a * b
+    if e.op == "%":
+        return a % b if b != 0 else UNKNOWN
     return a // b if b != 0 else UNKNOWN
 
 
@@ -451,3 +453,68 @@ def output_shape(who: str, source: str, shape: Sequence[int], params: Mapping[st
         return tuple(int(d) for d in out.dims)  # type: ignore[call-overload]
     detail = out.detail if isinstance(out, Mismatch) else "the rule does not apply"
     raise ShapeError(f"{who}: input is {show_sizes(shape)}, {detail} (rule {source!r})")
+
+
+# ---------------------------------------------------------------- constraints
+#
+# A layer whose sizes must relate declares it once, as a class attribute read by the
+# mypy plugin at the constructor (for literal sizes) and by the layer at run time::
+#
+#     class MultiheadAttention(Module, Generic[E, H, BatchFirst]):
+#         __size_constraints__: Final = ("E % H == 0",)
+#
+# Each constraint compares two expressions over the class's type parameters (``+ - *
+# // %`` and parentheses) with ``== != < <= > >=``.
+
+_COMPARISONS = {
+    "==": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+}
+
+
+@dataclass(frozen=True)
+class Constraint:
+    source: str
+    left: Expr
+    op: str
+    right: Expr
+
+
+def parse_constraint(text: str) -> Constraint:
+    """Parse ``"E % H == 0"``; raises :class:`RuleSyntaxError` with the reason."""
+    toks = _tokens(text)
+    ops = [i for i, t in enumerate(toks) if t in _COMPARISONS]
+    if len(ops) != 1:
+        raise RuleSyntaxError(f"a constraint needs exactly one comparison (== != < <= > >=): {text!r}")
+    k = ops[0]
+    left, right = _OutputParser(toks[:k]), _OutputParser(toks[k + 1 :])
+    a, b = left.expr(), right.expr()
+    if left.peek() is not None or right.peek() is not None:
+        raise RuleSyntaxError(f"unexpected tokens in constraint {text!r}")
+    return Constraint(text, a, toks[k], b)
+
+
+def check_constraint(c: Constraint, params: Mapping[str, Dim], ops: DimOps) -> bool | None:
+    """Whether the constraint holds for these sizes; None when a size is not a literal."""
+    a, b = _eval(c.left, {}, params, ops), _eval(c.right, {}, params, ops)
+    if not is_size(a) or not is_size(b):
+        return None
+    return bool(_COMPARISONS[c.op](a, b))
+
+
+def constraint_message(who: str, c: Constraint, params: Mapping[str, Dim], ops: DimOps) -> str:
+    names = sorted({n for _, n in _names(c.left) + _names(c.right)})
+    sizes = ", ".join(f"{n} = {ops.show(params[n])}" for n in names if n in params)
+    return f"{who}: the sizes must satisfy {c.source}, but {sizes}"
+
+
+def check_constraints(who: str, sources: Sequence[str], params: Mapping[str, Dim]) -> None:
+    """At run time: a ``ValueError`` naming the sizes when a declared constraint fails."""
+    for src in sources:
+        c = parse_constraint(src)
+        if check_constraint(c, params, RUNTIME_OPS) is False:
+            raise ValueError(constraint_message(who, c, params, RUNTIME_OPS))

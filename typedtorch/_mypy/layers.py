@@ -69,6 +69,32 @@ def shape_rule(info: TypeInfo) -> str | None:
     return None
 
 
+def size_constraints(info: TypeInfo) -> tuple[str, ...]:
+    """The ``__size_constraints__`` strings a class (or a base) declares: ``("E % H == 0",)``.
+
+    Read from the ``Final`` attribute's type (a tuple of string literals), which survives
+    mypy's cache; class bodies of imported modules do not.
+    """
+    from mypy.types import LiteralType, TupleType
+
+    for base in info.mro:
+        sym = base.names.get("__size_constraints__")
+        if sym is None or not isinstance(sym.node, Var) or sym.node.type is None:
+            continue
+        t = get_proper_type(sym.node.type)
+        if not isinstance(t, TupleType):
+            return ()
+        out: list[str] = []
+        for item in t.items:
+            p = get_proper_type(item)
+            if isinstance(p, Instance) and p.last_known_value is not None:
+                p = p.last_known_value
+            if isinstance(p, LiteralType) and isinstance(p.value, str):
+                out.append(p.value)
+        return tuple(out)
+    return ()
+
+
 def rule_params(layer: Instance) -> dict[str, Dim]:
     """The layer's type parameters by their type variables' names: ``{"K": 3}`` for ``Window[L[3]]``."""
     params: dict[str, Dim] = {}
@@ -80,7 +106,7 @@ def rule_params(layer: Instance) -> dict[str, Dim]:
     return params
 
 
-_OPS = rules.DimOps(
+RULE_OPS = _OPS = rules.DimOps(
     is_variadic=lambda d: isinstance(d, UnpackType),
     conflict=conflict,
     show=show_dim,

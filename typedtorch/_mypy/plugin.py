@@ -93,6 +93,7 @@ from mypy.types import (
 from mypy.typevars import fill_typevars_with_any
 
 from typedtorch import _oprules as rules
+from typedtorch import _rules as rules_lang
 from typedtorch._rules import UNKNOWN as UNKNOWN_DIM
 
 from . import layers, ops
@@ -169,13 +170,41 @@ class TypedTorchPlugin(Plugin):
                 return self._loss_hook
             if fullname == SEQUENTIAL:
                 return self._hook(self._sequential)
-            if mod.startswith("typedtorch._") or ".nn." in fullname:
-                # Any other typedtorch function with size parameters (tt.one_hot(x, C)):
-                # literal sizes kept, unknown ones Any.
-                return self._per_item(self._literal_sizes)
         info = self._class(fullname)
         if info is not None and info.has_base(MODULE):
-            return self._per_item(self._literal_sizes)  # a layer's constructor: Linear(n, 10)
+            return self._constructor  # a layer's constructor: Linear(n, 10)
+        if fullname.startswith("typedtorch.") and info is None:
+            # Any other typedtorch function with size parameters (tt.one_hot(x, C)):
+            # literal sizes kept, unknown ones Any.
+            return self._per_item(self._literal_sizes)
+        return None
+
+    def _constructor(self, ctx: FunctionSigContext) -> FunctionLike:
+        """A layer's constructor: literal sizes in its type (per overload item), and its
+        ``__size_constraints__`` checked on them (reported once per call)."""
+        decision = self._literal_sizes(ctx)
+        self._decide(ctx, None, lambda c: self._constraints(c, decision))
+        return _apply(ctx.default_signature, decision)
+
+    def _constraints(self, ctx: SigContext, sizes: Decision | None) -> Decision | None:
+        ret = get_proper_type(
+            sizes.ret if sizes is not None and sizes.ret is not None else ctx.default_signature.ret_type
+        )
+        if not isinstance(ret, Instance):
+            return None
+        sources = layers.size_constraints(ret.type)
+        if not sources:
+            return None
+        params = layers.rule_params(ret)
+        for src in sources:
+            try:
+                c = rules_lang.parse_constraint(src)
+            except rules_lang.RuleSyntaxError as e:
+                return Decision(error=f"{ret.type.name}.__size_constraints__ {src!r} is invalid: {e}", code=SHAPE)
+            if rules_lang.check_constraint(c, params, layers.RULE_OPS) is False:
+                return Decision(
+                    error=rules_lang.constraint_message(show_type(ret), c, params, layers.RULE_OPS), code=SHAPE_ARG
+                )
         return None
 
     def get_method_signature_hook(self, fullname: str) -> Callable[[MethodSigContext], FunctionLike] | None:

@@ -18,12 +18,13 @@ against the right one.
 from __future__ import annotations
 
 import math
-from typing import Any, Generic, Literal, TypeVar, overload
+from typing import Any, Final, Generic, Literal, TypeVar, overload
 
 from typedtorch._backend import get_backend, host_uniform
 from typedtorch._dims import Size
 from typedtorch._errors import DeviceError, ShapeError
 from typedtorch._ops import attention as _att
+from typedtorch._rules import check_constraints
 from typedtorch._tensor import AnyTensor, Tensor, make
 
 from ._module import Module
@@ -104,6 +105,9 @@ class MultiheadAttention(Module, Generic[E, H, BF]):
     True
     """
 
+    # Read by the mypy plugin at the constructor (literal sizes) and by __init__ at run time.
+    __size_constraints__: Final = ("E % H == 0",)
+
     embed_dim: E
     num_heads: H
     batch_first: BF
@@ -161,11 +165,8 @@ class MultiheadAttention(Module, Generic[E, H, BF]):
         for what, n in (("embed_dim", embed_dim), ("num_heads", num_heads)):
             if not isinstance(n, int) or isinstance(n, bool) or n < 1:
                 raise ValueError(f"MultiheadAttention: {what} must be a positive int, got {n!r}")
-        if embed_dim % num_heads:
-            raise ValueError(
-                f"MultiheadAttention: embed_dim {embed_dim} is not divisible by num_heads {num_heads} "
-                f"(each head gets embed_dim // num_heads of the {embed_dim} features)"
-            )
+        # The same constraint the mypy plugin checks on literal sizes (typedtorch/_rules.py).
+        check_constraints("MultiheadAttention", self.__size_constraints__, {"E": embed_dim, "H": num_heads})
         if add_bias_kv or add_zero_attn:
             raise ValueError("MultiheadAttention: add_bias_kv and add_zero_attn are not supported")
         if not 0.0 <= dropout <= 1.0:
