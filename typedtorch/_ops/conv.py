@@ -1,0 +1,252 @@
+"""Convolution (``conv1d``, ``conv2d``): one GEMM per call, written once against the array API.
+
+Layout. Tensors are NCHW as in PyTorch and weights ``(out, in/groups, kH, kW)``, but
+inside the kernel the channels come first, ``(C, N, H, W)`` ("CNHW"). There im2col
+is the K*K strided slices of the input stacked along a new leading axis -- one copy,
+written sequentially -- and one GEMM ``W (O, K*K*C) @ cols (K*K*C, N*Ho*Wo)`` yields
+``(O, N, Ho, Wo)`` directly. The output tensor is the NCHW *view* of that array
+(``permute_dims``, no copy), so the next convolution, pooling or batch norm, which
+permutes back, finds its input contiguous in the layout it wants: along a
+conv/relu/pool chain the layout costs nothing, and a ``flatten`` into a ``Linear``
+pays one copy.
+
+Backward. The weight gradient is one GEMM against the saved columns; the input
+gradient is one GEMM back to columns followed by K*K shifted adds of slices into the
+(padded) input gradient -- col2im by slices, no scatter (``np.add.at``).
+
+The same code runs on numpy, cupy and array-api-strict; the numpy backend may
+supply ``conv_im2col`` (see ``_backend._NumpyNamespace``) as a faster equivalent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from typedtorch._backend import Array
+from typedtorch._engine import Function, grad_mode, next_seq
+from typedtorch._errors import DeviceError, ShapeError
+from typedtorch._tensor import AnyTensor, make
+
+
+def out_size(size: int, kernel: int, stride: int, pad_lo: int, pad_hi: int, dilation: int) -> int:
+    """``(size + pads - dilation * (kernel - 1) - 1) // stride + 1``: PyTorch's (and the shape rule's) formula."""
+    return (size + pad_lo + pad_hi - dilation * (kernel - 1) - 1) // stride + 1
+
+
+@dataclass(frozen=True, slots=True)
+class ConvGeometry:
+    """Everything but the data: kernel, stride, dilation, per-side padding, groups, sizes."""
+
+    kh: int
+    kw: int
+    sh: int
+    sw: int
+    dh: int
+    dw: int
+    top: int
+    bottom: int
+    left: int
+    right: int
+    groups: int
+    ho: int  # output height and width
+    wo: int
+
+    def windows(self) -> list[tuple[slice, slice]]:
+        """For each kernel position (row-major), the strided slices of the padded input it reads."""
+        hspan, wspan = (self.ho - 1) * self.sh + 1, (self.wo - 1) * self.sw + 1
+        return [
+            (slice(i * self.dh, i * self.dh + hspan, self.sh), slice(j * self.dw, j * self.dw + wspan, self.sw))
+            for i in range(self.kh)
+            for j in range(self.kw)
+        ]
+
+    @property
+    def padded(self) -> bool:
+        return bool(self.top or self.bottom or self.left or self.right)
+
+
+def im2col(xp: Any, xg: Array, geom: ConvGeometry) -> Array:
+    """``(G, Cg, N, Hp, Wp)`` to ``(G, K*K, Cg, N, Ho, Wo)``: every kernel position's slice, one copy."""
+    fast = getattr(xp, "conv_im2col", None)
+    if fast is not None:
+        return fast(xg, geom.kh, geom.kw, geom.sh, geom.sw, geom.dh, geom.dw, geom.ho, geom.wo)
+    return xp.stack([xg[:, :, :, hs, ws] for hs, ws in geom.windows()], axis=1)
+
+
+class ConvFn(Function):
+    """``conv2d`` (and ``conv1d`` as a height-1 ``conv2d``) as one node."""
+
+    __slots__ = ("xp", "geom", "rank", "cols", "wmat", "x_shape", "w_shape", "has_bias")
+    xp: Any
+    geom: ConvGeometry
+    rank: int  # 1 for conv1d, 2 for conv2d
+    cols: Array  # (G, K*K*Cg, N*Ho*Wo), kept for the weight gradient
+    wmat: Array  # (G, Og, K*K*Cg), kept for the input gradient
+    x_shape: tuple[int, ...]  # (N, C, H, W) as the kernel sees it (H = 1 for conv1d)
+    w_shape: tuple[int, ...]
+    has_bias: bool
+
+    def forward(self, x: Array, w: Array, b: Array | None) -> Array:
+        xp, g = self.xp, self.geom
+        if self.rank == 1:
+            x = xp.reshape(x, (x.shape[0], x.shape[1], 1, x.shape[2]))
+            w = xp.reshape(w, (w.shape[0], w.shape[1], 1, w.shape[2]))
+        n, c, h, wd = x.shape
+        o = w.shape[0]
+        groups, kk = g.groups, g.kh * g.kw
+        cg, og = c // groups, o // groups
+        hp, wp = h + g.top + g.bottom, wd + g.left + g.right
+        m = n * g.ho * g.wo
+        self.x_shape, self.w_shape, self.has_bias = (n, c, h, wd), tuple(w.shape), b is not None
+
+        xc = xp.permute_dims(x, (1, 0, 2, 3))  # free when x came out of a convolution
+        if g.padded:
+            xpad = xp.zeros((c, n, hp, wp), dtype=x.dtype, device=x.device)
+            xpad[:, :, g.top : g.top + h, g.left : g.left + wd] = xc
+        else:
+            xpad = xc
+        xg = xp.reshape(xpad, (groups, cg, n, hp, wp))
+        if kk == 1 and g.sh == 1 and g.sw == 1:
+            cols = xp.reshape(xg, (groups, cg, m))  # 1x1: the input is its own column matrix
+        else:
+            cols = xp.reshape(im2col(xp, xg, g), (groups, kk * cg, m))
+        # (O, Cg, kh, kw) -> (G, Og, kh, kw, Cg) -> (G, Og, K*K*Cg): the (position, channel) order of `cols`.
+        wmat = xp.reshape(
+            xp.permute_dims(xp.reshape(w, (groups, og, cg, g.kh, g.kw)), (0, 1, 3, 4, 2)), (groups, og, kk * cg)
+        )
+        self.cols, self.wmat = cols, wmat
+        out = wmat[0, ...] @ cols[0, ...] if groups == 1 else xp.reshape(wmat @ cols, (o, m))
+        if b is not None:
+            out += xp.reshape(b, (o, 1))  # a fresh array nothing else holds
+        if self.rank == 1:
+            return xp.permute_dims(xp.reshape(out, (o, n, g.wo)), (1, 0, 2))
+        return xp.permute_dims(xp.reshape(out, (o, n, g.ho, g.wo)), (1, 0, 2, 3))
+
+    def backward(self, grad: Array) -> tuple[Array | None, ...]:
+        xp, g, needs = self.xp, self.geom, self.needs
+        n, c, h, wd = self.x_shape
+        o = self.w_shape[0]
+        groups, kk = g.groups, g.kh * g.kw
+        cg, og = c // groups, o // groups
+        m = n * g.ho * g.wo
+        if self.rank == 1:
+            grad = xp.reshape(grad, (n, o, 1, g.wo))
+        gc = xp.reshape(xp.permute_dims(grad, (1, 0, 2, 3)), (groups, og, m))  # a view along a conv chain
+        gx = gw = gb = None
+        if self.has_bias and needs[2]:
+            gb = xp.sum(xp.reshape(gc, (o, m)), axis=1)
+        if needs[1]:
+            cols = self.cols
+            gwm = gc[0, ...] @ cols[0, ...].mT if groups == 1 else gc @ cols.mT
+            gw = xp.reshape(
+                xp.permute_dims(xp.reshape(gwm, (groups, og, g.kh, g.kw, cg)), (0, 1, 4, 2, 3)), self.w_shape
+            )
+            if self.rank == 1:
+                gw = xp.reshape(gw, (o, cg, g.kw))
+        if needs[0]:
+            wmat = self.wmat
+            gcols = wmat[0, ...].mT @ gc[0, ...] if groups == 1 else wmat.mT @ gc
+            hp, wp = h + g.top + g.bottom, wd + g.left + g.right
+            if kk == 1 and g.sh == 1 and g.sw == 1:
+                gxpad = xp.reshape(gcols, (c, n, hp, wp))
+            else:
+                parts = xp.reshape(gcols, (groups, kk, cg, n, g.ho, g.wo))
+                gxg = xp.zeros((groups, cg, n, hp, wp), dtype=gcols.dtype, device=gcols.device)
+                for p, (hs, ws) in enumerate(g.windows()):
+                    gxg[:, :, :, hs, ws] += parts[:, p, ...]
+                gxpad = xp.reshape(gxg, (c, n, hp, wp))
+            if g.padded:
+                gxpad = gxpad[:, :, g.top : g.top + h, g.left : g.left + wd]
+            gx = xp.permute_dims(gxpad, (1, 0, 2, 3))
+            if self.rank == 1:
+                gx = xp.reshape(gx, (n, c, wd))
+        if not self.has_bias:
+            return (gx, gw)
+        return (gx, gw, gb)
+
+
+def conv(
+    x: AnyTensor,
+    weight: AnyTensor,
+    bias: AnyTensor | None,
+    stride: tuple[int, int],
+    padding: tuple[int, int, int, int],
+    dilation: tuple[int, int],
+    groups: int,
+    *,
+    rank: int,
+    who: str,
+) -> AnyTensor:
+    """The convolution of ``x`` (``(N, C, H, W)``, or ``(N, C, L)`` with ``rank=1``) by ``weight``.
+
+    Arguments are normalised by the caller: ``padding`` is ``(top, bottom, left, right)``
+    (for ``rank=1`` only left and right count), and ``who`` names the caller in errors.
+
+    >>> import typedtorch as tt
+    >>> from typedtorch._ops.conv import conv
+    >>> conv(tt.ones(2, 3, 5, 5), tt.ones(4, 3, 3, 3), None, (1, 1), (0, 0, 0, 0), (1, 1), 1, rank=2, who="conv2d").shape
+    (2, 4, 3, 3)
+    """
+    backend = x._backend
+    for t in (weight, bias):
+        if t is not None and t._backend is not backend:
+            raise DeviceError(f"{who}: input on {backend.device} but parameters on {t._backend.device}")
+    xd, wd = x._data, weight._data
+    if not backend.xp.isdtype(xd.dtype, "real floating"):
+        raise TypeError(f"{who}: input must be a floating-point tensor, got {backend.dtype_name(xd)}")
+    if wd.dtype != xd.dtype:
+        raise TypeError(
+            f"{who}: input is {backend.dtype_name(xd)} but weight is {backend.dtype_name(wd)}; convert one of them"
+        )
+    dims = "(N, C, L)" if rank == 1 else "(N, C, H, W)"
+    if xd.ndim != rank + 2:
+        raise ShapeError(f"{who}: expected a {rank + 2}-D input {dims}, got shape {tuple(xd.shape)}")
+    if wd.ndim != rank + 2:
+        raise ShapeError(f"{who}: expected a {rank + 2}-D weight, got shape {tuple(wd.shape)}")
+    c = xd.shape[1]
+    o = wd.shape[0]
+    if groups < 1 or c % groups or o % groups:
+        raise ValueError(
+            f"{who}: groups={groups} must be positive and divide both input channels ({c}) and output channels ({o})"
+        )
+    if wd.shape[1] * groups != c:
+        raise ShapeError(
+            f"{who}: input has {c} channels but weight shape {tuple(wd.shape)} expects {wd.shape[1] * groups} "
+            f"(weight.shape[1] * groups = {wd.shape[1]} * {groups})"
+        )
+    if bias is not None and tuple(bias._data.shape) != (o,):
+        raise ShapeError(f"{who}: bias shape {tuple(bias._data.shape)} does not match {o} output channels")
+    if rank == 1:
+        kh, kw = 1, wd.shape[2]
+        h, w = 1, xd.shape[2]
+        sh, sw, dh, dw = 1, stride[1], 1, dilation[1]
+        top = bottom = 0
+        left, right = padding[2], padding[3]
+    else:
+        kh, kw = wd.shape[2], wd.shape[3]
+        h, w = xd.shape[2], xd.shape[3]
+        (sh, sw), (dh, dw) = stride, dilation
+        top, bottom, left, right = padding
+    ho = out_size(h, kh, sh, top, bottom, dh)
+    wo = out_size(w, kw, sw, left, right, dw)
+    if ho <= 0 or wo <= 0:
+        if rank == 1:
+            detail = f"length {w} (padded {w + left + right}) gives output length {wo}"
+            window = f"kernel {kw}, stride {sw}, dilation {dw}"
+        else:
+            detail = f"size {h} x {w} (padded {h + top + bottom} x {w + left + right}) gives output size {ho} x {wo}"
+            window = f"kernel {kh} x {kw}, stride {sh} x {sw}, dilation {dh} x {dw}"
+        raise ShapeError(f"{who}: input of shape {tuple(xd.shape)} is too small: {detail} ({window})")
+    fn = ConvFn()
+    fn.xp = backend.xp
+    fn.rank = rank
+    fn.geom = ConvGeometry(kh, kw, sh, sw, dh, dw, top, bottom, left, right, groups, ho, wo)
+    out = fn.forward(xd, wd, None if bias is None else bias._data)
+    needs = (x.requires_grad, weight.requires_grad) + (() if bias is None else (bias.requires_grad,))
+    if any(needs) and grad_mode.enabled:
+        fn.parents = (x, weight) if bias is None else (x, weight, bias)
+        fn.needs = needs
+        fn.seq = next_seq()
+        return make(out, backend, fn)
+    return make(out, backend, None)
