@@ -3,8 +3,7 @@
 ``batch_norm`` normalises each channel of an ``(N, C, *spatial)`` tensor over the
 batch and spatial dims, as ``torch.nn.functional.batch_norm`` does: in training with
 the batch's mean and *biased* variance, updating the running statistics with the
-*unbiased* one (``momentum`` 0.1 by default, ``None`` for a cumulative average); in
-evaluation with the running statistics. ``dropout2d`` zeroes whole channels.
+*unbiased* one; in evaluation with the running statistics. ``dropout2d`` zeroes whole channels.
 """
 
 from __future__ import annotations
@@ -59,16 +58,15 @@ def batch_norm(
     weight: AnyTensor | None,
     bias: AnyTensor | None,
     training: bool,
-    momentum: float | None,
+    momentum: float,
     eps: float,
-    num_batches_tracked: int = 0,
     who: str = "batch_norm",
 ) -> AnyTensor:
     """Batch normalisation of ``x`` (``(N, C)`` or ``(N, C, *spatial)``) per channel.
 
-    In training the running statistics, when given, are updated in place (with
-    ``momentum``, or as a cumulative average over ``num_batches_tracked`` batches,
-    counting this one, when ``momentum`` is ``None``).
+    In training the running statistics, when given, are updated in place:
+    ``running = (1 - momentum) * running + momentum * batch`` (the layer passes
+    ``1 / batches seen`` for PyTorch's ``momentum=None``, a cumulative average).
 
     >>> import typedtorch as tt
     >>> from typedtorch._ops.batchnorm import batch_norm
@@ -111,7 +109,7 @@ def batch_norm(
         xhat = centred * invstd
         if training and running_mean is not None and running_var is not None:
             # No graph: the running statistics are buffers, updated in place.
-            f = 1.0 / max(num_batches_tracked, 1) if momentum is None else momentum
+            f = momentum
             unbiased = var * (count / (count - 1))
             rm, rv = running_mean._data, running_var._data
             rm[...] = rm * (1.0 - f) + xp.astype(xp.reshape(mean, (c,)), rm.dtype) * f
