@@ -400,7 +400,7 @@ class Conv1d(RuleChecked, Module, Generic[CIn, COut, K, S, P, D]):
         d = as_single(dilation, "dilation", who, 1)
         self.kernel_size, self.stride, self.dilation = (k,), (s,), (d,)
         if isinstance(padding, str):
-            self._pad = conv_padding(padding, (1, k), (1, d), (1, s), who)
+            self._pad = conv_padding(padding, (1, k), (1, d), (1, s), who, rank=1)
             self.padding = padding
         else:
             p = as_single(padding, "padding", who, 0)

@@ -55,7 +55,12 @@ def as_single(value: object, name: str, who: str, minimum: int) -> int:
 
 
 def conv_padding(
-    padding: object, kernel: tuple[int, int], dilation: tuple[int, int], stride: tuple[int, int], who: str
+    padding: object,
+    kernel: tuple[int, int],
+    dilation: tuple[int, int],
+    stride: tuple[int, int],
+    who: str,
+    rank: int = 2,
 ) -> tuple[int, int, int, int]:
     """``(top, bottom, left, right)`` for an int, a pair, ``"valid"`` or ``"same"``.
 
@@ -67,7 +72,8 @@ def conv_padding(
             return (0, 0, 0, 0)
         if padding == "same":
             if stride != (1, 1):
-                raise ValueError(f"{who}: padding='same' is not supported for strided convolutions (stride {stride})")
+                shown = stride if rank == 2 else stride[1]
+                raise ValueError(f"{who}: padding='same' is not supported for strided convolutions (stride {shown})")
             th, tw = dilation[0] * (kernel[0] - 1), dilation[1] * (kernel[1] - 1)
             return (th // 2, th - th // 2, tw // 2, tw - tw // 2)
         raise ValueError(f"{who}: padding must be an int, a pair, 'valid' or 'same', got {padding!r}")
@@ -124,7 +130,7 @@ def conv1d(
     dil = as_single(dilation, "dilation", who, 1)
     k = weight.shape[2] if weight.ndim == 3 else 1
     if isinstance(padding, str):
-        pad = conv_padding(padding, (1, k), (1, dil), (1, st), who)
+        pad = conv_padding(padding, (1, k), (1, dil), (1, st), who, rank=1)
     else:
         p = as_single(padding, "padding", who, 0)
         pad = (0, 0, p, p)
