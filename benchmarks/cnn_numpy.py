@@ -5,7 +5,8 @@ arithmetic typedtorch's kernels do, call for call, so the two produce identical
 losses and the time difference is pure framework overhead:
 
 * convolutions in the ``(C, N, H, W)`` layout: im2col as the K*K strided slices of
-  the input stacked along a new leading axis (one copy, sequential writes), one GEMM
+  the input copied into one array along a new leading axis (sequential writes, into
+  an array allocated once and refilled every step, like the column gradient), one GEMM
   ``W (O, K*K*C) @ cols (K*K*C, N*Ho*Wo)`` whose ``(O, N, Ho, Wo)`` result the next
   layer reads without a copy; the weight gradient is one GEMM against the saved
   columns, the input gradient one GEMM back to columns and K*K shifted adds;
@@ -28,7 +29,19 @@ Array = Any
 # ------------------------------------------------------------------------ convolution
 
 
-def conv_forward(x: Array, w: Array, b: Array, pad: int) -> tuple[Array, tuple[Any, ...]]:
+# Work arrays allocated once and refilled every step, as a careful numpy program does:
+# fresh 40 MB arrays cost as much in page faults as filling them.
+_buffers: dict[tuple[str, tuple[int, ...]], Array] = {}
+
+
+def buffer(name: str, shape: tuple[int, ...]) -> Array:
+    key = (name, shape)
+    if key not in _buffers:
+        _buffers[key] = np.empty(shape, np.float32)
+    return _buffers[key]
+
+
+def conv_forward(x: Array, w: Array, b: Array, pad: int, layer: int) -> tuple[Array, tuple[Any, ...]]:
     """``x`` (N, C, H, W) (any layout) by ``w`` (O, C, k, k), stride 1; returns the NCHW view of a CNHW array."""
     n, c, h, wd = x.shape
     o, _, k, _ = w.shape
@@ -37,22 +50,28 @@ def conv_forward(x: Array, w: Array, b: Array, pad: int) -> tuple[Array, tuple[A
     m = n * ho * wo
     xc = np.transpose(x, (1, 0, 2, 3))
     if pad:
-        xpad = np.zeros((c, n, hp, wp), dtype=x.dtype)
+        xpad = buffer(f"pad{layer}", (c, n, hp, wp))
+        xpad[:, :, :pad, :] = 0.0
+        xpad[:, :, pad + h :, :] = 0.0
+        xpad[:, :, pad : pad + h, :pad] = 0.0
+        xpad[:, :, pad : pad + h, pad + wd :] = 0.0
         xpad[:, :, pad : pad + h, pad : pad + wd] = xc
     else:
         xpad = xc
     xg = np.reshape(xpad, (1, c, n, hp, wp))
-    cols = np.reshape(
-        np.stack([xg[:, :, :, i : i + ho, j : j + wo] for i in range(k) for j in range(k)], axis=1), (1, k * k * c, m)
-    )
+    cols6 = buffer(f"cols{layer}", (1, k * k, c, n, ho, wo))
+    for p in range(k * k):
+        i, j = divmod(p, k)
+        cols6[:, p, ...] = xg[:, :, :, i : i + ho, j : j + wo]
+    cols = np.reshape(cols6, (1, k * k * c, m))
     wmat = np.reshape(np.transpose(np.reshape(w, (1, o, c, k, k)), (0, 1, 3, 4, 2)), (1, o, k * k * c))
     out = wmat[0] @ cols[0]
     out += np.reshape(b, (o, 1))
-    return np.transpose(np.reshape(out, (o, n, ho, wo)), (1, 0, 2, 3)), (cols, wmat, x.shape, w.shape, pad)
+    return np.transpose(np.reshape(out, (o, n, ho, wo)), (1, 0, 2, 3)), (cols, wmat, x.shape, w.shape, pad, layer)
 
 
 def conv_backward(g: Array, saved: tuple[Any, ...], need_input: bool) -> tuple[Array | None, Array, Array]:
-    cols, wmat, (n, c, h, wd), wshape, pad = saved
+    cols, wmat, (n, c, h, wd), wshape, pad, layer = saved
     o, _, k, _ = wshape
     ho, wo = g.shape[2], g.shape[3]
     m = n * ho * wo
@@ -62,10 +81,10 @@ def conv_backward(g: Array, saved: tuple[Any, ...], need_input: bool) -> tuple[A
     gw = np.reshape(np.transpose(np.reshape(gwm, (1, o, k, k, c)), (0, 1, 4, 2, 3)), wshape)
     if not need_input:
         return None, gw, gb
-    gcols = wmat[0].mT @ gc[0]
     hp, wp = h + 2 * pad, wd + 2 * pad
-    parts = np.reshape(gcols, (1, k * k, c, n, ho, wo))
-    gxg = np.zeros((1, c, n, hp, wp), dtype=gcols.dtype)
+    parts = buffer(f"gcols{layer}", (1, k * k, c, n, ho, wo))
+    np.matmul(wmat[0].mT, gc[0], out=np.reshape(parts, (1, k * k * c, m))[0])
+    gxg = np.zeros((1, c, n, hp, wp), dtype=g.dtype)
     for p in range(k * k):
         i, j = divmod(p, k)
         gxg[:, :, :, i : i + ho, j : j + wo] += parts[:, p, ...]
@@ -141,9 +160,8 @@ def make_step(w: ConvNet) -> Callable[[int], float]:
         convs, relus, pooled = [], [], []
         h = x
         for layer, pool in enumerate(pools, 1):
-            h, saved = conv_forward(
-                h, params[f"conv{layer}.weight"], params[f"conv{layer}.bias"], w.convs[layer - 1][2]
-            )
+            weight, bias = params[f"conv{layer}.weight"], params[f"conv{layer}.bias"]
+            h, saved = conv_forward(h, weight, bias, w.convs[layer - 1][2], layer)
             convs.append(saved)
             h = np.maximum(h, 0.0)
             relus.append(h)

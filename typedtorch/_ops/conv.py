@@ -14,8 +14,10 @@ Backward. The weight gradient is one GEMM against the saved columns; the input
 gradient is one GEMM back to columns followed by K*K shifted adds of slices into the
 (padded) input gradient -- col2im by slices, no scatter (``np.add.at``).
 
-The same code runs on numpy, cupy and array-api-strict; the numpy backend may
-supply ``conv_im2col`` (see ``_backend._NumpyNamespace``) as a faster equivalent.
+The big work arrays (the columns and their gradient) are reused between steps
+through :class:`Scratch`. The same code runs on numpy, cupy and array-api-strict;
+the numpy namespace adds ``matmul_into`` (``np.matmul(..., out=)``, see
+``_backend._NumpyNamespace``) so that the column gradient lands in a reused array too.
 """
 
 from __future__ import annotations
@@ -66,22 +68,102 @@ class ConvGeometry:
         return bool(self.top or self.bottom or self.left or self.right)
 
 
+class Scratch:
+    """Large work arrays kept for reuse, per namespace, shape, dtype and device.
+
+    A training step allocates the same few big arrays every time (the columns of each
+    convolution: 42 MB for the second layer of the pytorch/examples net, and their
+    gradient). Fresh allocations of that size come from the operating system as
+    untouched pages, and faulting them in costs about as much as filling them. So the
+    columns go back to this pool when their node dies (after ``backward()``, or at
+    once under ``no_grad``), and the next step fills them again. Nothing outside the
+    op ever sees these arrays. The pool holds at most ``limit`` bytes.
+    """
+
+    def __init__(self, limit: int = 512 * 2**20) -> None:
+        self.limit = limit
+        self.held = 0
+        self._free: dict[tuple[int, tuple[int, ...], str, str], list[Array]] = {}
+
+    @staticmethod
+    def _key(xp: Any, shape: tuple[int, ...], dtype: Any, device: Any) -> tuple[int, tuple[int, ...], str, str]:
+        return (id(xp), shape, str(dtype), str(device))
+
+    def take(self, xp: Any, shape: tuple[int, ...], dtype: Any, device: Any) -> Array:
+        """An array of ``shape`` with arbitrary contents (a reused one when the pool has one)."""
+        free = self._free.get(self._key(xp, shape, dtype, device))
+        if free:
+            try:
+                arr = free.pop()
+            except IndexError:  # another thread took it
+                pass
+            else:
+                self.held -= _nbytes(arr)
+                return arr
+        return xp.empty(shape, dtype=dtype, device=device)
+
+    def give(self, xp: Any, arr: Array) -> None:
+        """Return an array taken from :meth:`take` that nothing references any more."""
+        size = _nbytes(arr)
+        if self.held + size > self.limit:
+            return
+        self._free.setdefault(self._key(xp, tuple(arr.shape), arr.dtype, arr.device), []).append(arr)
+        self.held += size
+
+    def clear(self) -> None:
+        """Drop every pooled array (their memory goes back to the allocator)."""
+        self._free.clear()
+        self.held = 0
+
+
+def _nbytes(arr: Array) -> int:
+    n = 1
+    for s in arr.shape:
+        n *= s
+    return n * arr.dtype.itemsize if hasattr(arr.dtype, "itemsize") else n * 8
+
+
+scratch = Scratch()
+
+
 def im2col(xp: Any, xg: Array, geom: ConvGeometry) -> Array:
-    """``(G, Cg, N, Hp, Wp)`` to ``(G, K*K, Cg, N, Ho, Wo)``: every kernel position's slice, one copy."""
-    fast = getattr(xp, "conv_im2col", None)
-    if fast is not None:
-        return fast(xg, geom.kh, geom.kw, geom.sh, geom.sw, geom.dh, geom.dw, geom.ho, geom.wo)
-    return xp.stack([xg[:, :, :, hs, ws] for hs, ws in geom.windows()], axis=1)
+    """``(G, Cg, N, Hp, Wp)`` to ``(G, K*K, Cg, N, Ho, Wo)``: every kernel position's slice, one copy.
+
+    The result comes from :data:`scratch`; give it back when done.
+    """
+    groups, cg, n = xg.shape[0], xg.shape[1], xg.shape[2]
+    cols = scratch.take(xp, (groups, geom.kh * geom.kw, cg, n, geom.ho, geom.wo), xg.dtype, xg.device)
+    for p, (hs, ws) in enumerate(geom.windows()):
+        cols[:, p, ...] = xg[:, :, :, hs, ws]
+    return cols
+
+
+def _pad_into_scratch(xp: Any, xc: Array, g: ConvGeometry) -> Array:
+    """``xc`` (C, N, H, W) zero-padded, in a scratch array (the borders are zeroed each time)."""
+    c, n, h, w = xc.shape
+    hp, wp = h + g.top + g.bottom, w + g.left + g.right
+    xpad = scratch.take(xp, (c, n, hp, wp), xc.dtype, xc.device)
+    if g.top:
+        xpad[:, :, : g.top, :] = 0.0
+    if g.bottom:
+        xpad[:, :, g.top + h :, :] = 0.0
+    if g.left:
+        xpad[:, :, g.top : g.top + h, : g.left] = 0.0
+    if g.right:
+        xpad[:, :, g.top : g.top + h, g.left + w :] = 0.0
+    xpad[:, :, g.top : g.top + h, g.left : g.left + w] = xc
+    return xpad
 
 
 class ConvFn(Function):
     """``conv2d`` (and ``conv1d`` as a height-1 ``conv2d``) as one node."""
 
-    __slots__ = ("xp", "geom", "rank", "cols", "wmat", "x_shape", "w_shape", "has_bias")
+    __slots__ = ("xp", "geom", "rank", "cols", "owned", "wmat", "x_shape", "w_shape", "has_bias")
     xp: Any
     geom: ConvGeometry
     rank: int  # 1 for conv1d, 2 for conv2d
     cols: Array  # (G, K*K*Cg, N*Ho*Wo), kept for the weight gradient
+    owned: Array | None  # the scratch array behind `cols`, returned to the pool when this node dies
     wmat: Array  # (G, Og, K*K*Cg), kept for the input gradient
     x_shape: tuple[int, ...]  # (N, C, H, W) as the kernel sees it (H = 1 for conv1d)
     w_shape: tuple[int, ...]
@@ -101,16 +183,18 @@ class ConvFn(Function):
         self.x_shape, self.w_shape, self.has_bias = (n, c, h, wd), tuple(w.shape), b is not None
 
         xc = xp.permute_dims(x, (1, 0, 2, 3))  # free when x came out of a convolution
-        if g.padded:
-            xpad = xp.zeros((c, n, hp, wp), dtype=x.dtype, device=x.device)
-            xpad[:, :, g.top : g.top + h, g.left : g.left + wd] = xc
-        else:
-            xpad = xc
+        xpad = _pad_into_scratch(xp, xc, g) if g.padded else xc
         xg = xp.reshape(xpad, (groups, cg, n, hp, wp))
+        self.owned = None
         if kk == 1 and g.sh == 1 and g.sw == 1:
             cols = xp.reshape(xg, (groups, cg, m))  # 1x1: the input is its own column matrix
+            if g.padded:
+                cols = xp.asarray(cols, copy=True)  # not the scratch array, which goes back now
         else:
-            cols = xp.reshape(im2col(xp, xg, g), (groups, kk * cg, m))
+            self.owned = im2col(xp, xg, g)
+            cols = xp.reshape(self.owned, (groups, kk * cg, m))
+        if g.padded:
+            scratch.give(xp, xpad)
         # (O, Cg, kh, kw) -> (G, Og, kh, kw, Cg) -> (G, Og, K*K*Cg): the (position, channel) order of `cols`.
         wmat = xp.reshape(
             xp.permute_dims(xp.reshape(w, (groups, og, cg, g.kh, g.kw)), (0, 1, 3, 4, 2)), (groups, og, kk * cg)
@@ -146,15 +230,16 @@ class ConvFn(Function):
                 gw = xp.reshape(gw, (o, cg, g.kw))
         if needs[0]:
             wmat = self.wmat
-            gcols = wmat[0, ...].mT @ gc[0, ...] if groups == 1 else wmat.mT @ gc
             hp, wp = h + g.top + g.bottom, wd + g.left + g.right
             if kk == 1 and g.sh == 1 and g.sw == 1:
+                gcols = wmat[0, ...].mT @ gc[0, ...] if groups == 1 else wmat.mT @ gc
                 gxpad = xp.reshape(gcols, (c, n, hp, wp))
             else:
-                parts = xp.reshape(gcols, (groups, kk, cg, n, g.ho, g.wo))
-                gxg = xp.zeros((groups, cg, n, hp, wp), dtype=gcols.dtype, device=gcols.device)
+                parts = self._column_gradient(gc)
+                gxg = xp.zeros((groups, cg, n, hp, wp), dtype=gc.dtype, device=gc.device)
                 for p, (hs, ws) in enumerate(g.windows()):
                     gxg[:, :, :, hs, ws] += parts[:, p, ...]
+                scratch.give(xp, parts)
                 gxpad = xp.reshape(gxg, (c, n, hp, wp))
             if g.padded:
                 gxpad = gxpad[:, :, g.top : g.top + h, g.left : g.left + wd]
@@ -164,6 +249,33 @@ class ConvFn(Function):
         if not self.has_bias:
             return (gx, gw)
         return (gx, gw, gb)
+
+    def _column_gradient(self, gc: Array) -> Array:
+        """``W.T @ grad``, ``(G, K*K, Cg, N, Ho, Wo)``, in a scratch array where the namespace can write into one."""
+        xp, g, wmat = self.xp, self.geom, self.wmat
+        groups, kk, cg = wmat.shape[0], g.kh * g.kw, wmat.shape[2] // (g.kh * g.kw)
+        n = self.x_shape[0]
+        into = getattr(xp, "matmul_into", None)  # numpy: np.matmul(..., out=)
+        if into is None:
+            gcols = wmat[0, ...].mT @ gc[0, ...] if groups == 1 else wmat.mT @ gc
+            return xp.reshape(gcols, (groups, kk, cg, n, g.ho, g.wo))
+        parts = scratch.take(xp, (groups, kk, cg, n, g.ho, g.wo), gc.dtype, gc.device)
+        flat = xp.reshape(parts, (groups, kk * cg, n * g.ho * g.wo))  # a view: `parts` is contiguous
+        if groups == 1:
+            into(wmat[0, ...].mT, gc[0, ...], flat[0, ...])
+        else:
+            into(wmat.mT, gc, flat)
+        return parts
+
+    def __del__(self) -> None:
+        # The columns go back to the pool once nothing can read them (see Scratch).
+        try:
+            owned = self.owned
+        except AttributeError:  # never ran forward
+            return
+        if owned is not None:
+            self.owned = None
+            scratch.give(self.xp, owned)
 
 
 def conv(
