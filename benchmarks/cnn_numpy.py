@@ -10,8 +10,9 @@ losses and the time difference is pure framework overhead:
   ``W (O, K*K*C) @ cols (K*K*C, N*Ho*Wo)`` whose ``(O, N, Ho, Wo)`` result the next
   layer reads without a copy; the weight gradient is one GEMM against the saved
   columns, the input gradient one GEMM back to columns and K*K shifted adds;
-* 2x2 max-pooling on the four strided views of each window (no reshape, no copy),
-  the gradient handed to the first maximum of each window as PyTorch does;
+* 2x2 max-pooling on the four strided views of each window (no reshape, no copy) as
+  a little tournament whose three boolean choices hand the gradient to the first
+  maximum of each window, as PyTorch does;
 * Adadelta and SGD with momentum as ``torch.optim`` computes them, in place.
 """
 
@@ -101,31 +102,35 @@ def _windows(ho: int, wo: int) -> list[tuple[slice, slice]]:
     return [(slice(i, i + 2 * ho - 1, 2), slice(j, j + 2 * wo - 1, 2)) for i in range(2) for j in range(2)]
 
 
-def pool_forward(x: Array) -> tuple[Array, tuple[Array, Array]]:
-    """2x2 max-pool, stride 2, of an NCHW view: the four strided views of the CNHW input
-    gathered into one contiguous block (one copy), then their maximum."""
+def pool_forward(x: Array) -> tuple[Array, tuple[Any, ...]]:
+    """2x2 max-pool, stride 2, of an NCHW view, on the four strided views of the CNHW input.
+
+    A little tournament: the maximum of each row of the window, then of the two rows;
+    three boolean choices (strict ``>``: ties stay with the earlier position, as in
+    PyTorch) say where each window's first maximum is.
+    """
     xc = np.transpose(x, (1, 0, 2, 3))
     ho, wo = xc.shape[2] // 2, xc.shape[3] // 2
-    stacked = np.stack([xc[:, :, hs, ws] for hs, ws in _windows(ho, wo)], axis=0)
-    out = np.maximum(stacked[0], stacked[1])
-    for p in range(2, 4):
-        out = np.maximum(out, stacked[p])
-    return np.transpose(out, (1, 0, 2, 3)), (stacked, out, xc.shape)
+    a, b, c, d = (xc[:, :, hs, ws] for hs, ws in _windows(ho, wo))
+    top, bottom = np.maximum(a, b), np.maximum(c, d)
+    choice = (b > a, d > c, bottom > top)
+    out = np.maximum(top, bottom)
+    return np.transpose(out, (1, 0, 2, 3)), (choice, xc.shape)
 
 
-def pool_backward(g: Array, saved: tuple[Array, Array, Any]) -> Array:
-    """Each window's gradient to its first maximum (row-major), as PyTorch routes ties."""
-    stacked, out, shape = saved
+def pool_backward(g: Array, saved: tuple[Any, ...]) -> Array:
+    """Each window's gradient to its first maximum, by 0/1 masks (faster than ``where`` on tie-ridden masks)."""
+    choice, shape = saved
     gc = np.transpose(g, (1, 0, 2, 3))
     gx = np.zeros(shape, dtype=g.dtype)
-    windows = _windows(out.shape[2], out.shape[3])
-    claimed = None
-    for p, (hs, ws) in enumerate(windows):
-        hit = stacked[p] == out
-        first = hit if claimed is None else hit & ~claimed
-        if p < len(windows) - 1:
-            claimed = hit if claimed is None else claimed | hit
-        gx[:, :, hs, ws] = gc * first.astype(gc.dtype)
+    right_top, right_bottom, lower = (c.astype(gc.dtype) for c in choice)
+    g_lower = gc * lower
+    g_upper = gc - g_lower
+    g_b, g_d = g_upper * right_top, g_lower * right_bottom
+    for (hs, ws), part in zip(
+        _windows(gc.shape[2], gc.shape[3]), (g_upper - g_b, g_b, g_lower - g_d, g_d), strict=True
+    ):
+        gx[:, :, hs, ws] = part
     return np.transpose(gx, (1, 0, 2, 3))
 
 

@@ -17,7 +17,9 @@ several repeats of a fixed number of steps. The table shows the median milliseco
 per step over every repeat of every round, with the spread (min-max of the per-round
 medians); each ratio is the median over rounds of that round's ratio (children of one
 round run back to back, so a machine that drifts affects both sides alike), with the
-range of the per-round ratios.
+per-round ratios. Both wall-clock and CPU time (``time.process_time``) are shown: on
+a shared machine the CPU time is the steadier of the two, since a descheduled
+process accrues wall time but no CPU time.
 
 typedtorch must match the numpy reference's losses exactly (proof of the same work);
 PyTorch is shown with its largest relative difference (different kernels round
@@ -56,13 +58,14 @@ def child(impl: str, workload: str, repeats: int) -> None:
         losses = [float(step(i)) for i in range(CHECK_STEPS)]
         for i in range(WARMUP):
             step(CHECK_STEPS + i)
-        times = []
+        times, cpu = [], []
         for r in range(repeats):
-            start = time.perf_counter()
+            start, cpu_start = time.perf_counter(), time.process_time()
             for i in range(w.steps):
                 step(CHECK_STEPS + WARMUP + r * w.steps + i)
             times.append((time.perf_counter() - start) / w.steps * 1e3)
-    print(json.dumps({"ms": times, "losses": losses}))
+            cpu.append((time.process_time() - cpu_start) / w.steps * 1e3)
+    print(json.dumps({"ms": times, "cpu": cpu, "losses": losses}))
 
 
 def profile(workload: str, steps: int) -> None:
@@ -80,14 +83,15 @@ def profile(workload: str, steps: int) -> None:
     with threadpool_limits(1):
         for i in range(WARMUP):
             step(i)
-        prof = cProfile.Profile()
-        start = time.perf_counter()
+        # CPU time, not wall time: on a shared machine the process is often descheduled.
+        prof = cProfile.Profile(time.process_time)
+        start = time.process_time()
         prof.enable()
         for i in range(steps):
             float(step(WARMUP + i))
         prof.disable()
-        total = (time.perf_counter() - start) / steps * 1e3
-    print(f"{w.name}: {total:.1f} ms per step under the profiler; by function (tottime per step):")
+        total = (time.process_time() - start) / steps * 1e3
+    print(f"{w.name}: {total:.1f} ms CPU per step under the profiler; by function (CPU time inside it, per step):")
     stats = pstats.Stats(prof)
     rows = []
     for (file, line, name), (_, ncalls, tottime, _cum, _) in stats.stats.items():  # type: ignore[attr-defined]
@@ -140,33 +144,38 @@ def main() -> None:
             order = impls[r % len(impls) :] + impls[: r % len(impls)]  # rotate who goes first
             for impl in order:
                 got = run(impl, workload, args.repeats)
-                prev = results.setdefault((impl, workload), {"ms": [], "losses": got["losses"], "rounds": []})
+                prev = results.setdefault(
+                    (impl, workload), {"ms": [], "cpu": [], "losses": got["losses"], "rounds": [], "cpu_rounds": []}
+                )
                 prev["ms"] += got["ms"]
+                prev["cpu"] += got["cpu"]
                 prev["rounds"].append(statistics.median(got["ms"]))
+                prev["cpu_rounds"].append(statistics.median(got["cpu"]))
         print(f"round {r + 1}/{args.rounds} done", file=sys.stderr)
 
-    print(f"{'ms per step (median; per-round min-max)':58s}" + "".join(f"{impl:>22s}" for impl in impls))
-    for workload in args.workloads:
-        line = f"{WORKLOADS[workload].name:58s}"
-        for impl in impls:
-            res = results[impl, workload]
-            line += f"{statistics.median(res['ms']):8.1f} ({min(res['rounds']):5.1f}-{max(res['rounds']):5.1f})"
-        print(line)
-    print()
-    pairs = [
-        (a, b)
-        for a, b in (("typedtorch", "numpy"), ("typedtorch", "torch"), ("numpy", "torch"))
-        if {a, b} <= set(impls)
-    ]
-    for workload in args.workloads:
-        for a, b in pairs:
-            ratios = sorted(
-                x / y for x, y in zip(results[a, workload]["rounds"], results[b, workload]["rounds"], strict=True)
-            )
-            print(
-                f"  {workload:2s} {a + '/' + b:18s} {statistics.median(ratios):5.2f}x  "
-                f"(rounds {' '.join(f'{x:.2f}' for x in ratios)})"
-            )
+    for title, key, rounds in (("wall-clock", "ms", "rounds"), ("CPU time (process_time)", "cpu", "cpu_rounds")):
+        print(f"{'ms per step, ' + title + ' (median; per-round min-max)':62s}" + "".join(f"{i:>22s}" for i in impls))
+        for workload in args.workloads:
+            line = f"{WORKLOADS[workload].name:62s}"
+            for impl in impls:
+                res = results[impl, workload]
+                line += f"{statistics.median(res[key]):8.1f} ({min(res[rounds]):5.1f}-{max(res[rounds]):5.1f})"
+            print(line)
+        pairs = [
+            (a, b)
+            for a, b in (("typedtorch", "numpy"), ("typedtorch", "torch"), ("numpy", "torch"))
+            if {a, b} <= set(impls)
+        ]
+        for workload in args.workloads:
+            for a, b in pairs:
+                ratios = sorted(
+                    x / y for x, y in zip(results[a, workload][rounds], results[b, workload][rounds], strict=True)
+                )
+                print(
+                    f"  {workload:2s} {a + '/' + b:18s} {statistics.median(ratios):5.2f}x  "
+                    f"(per round: {' '.join(f'{x:.2f}' for x in ratios)})"
+                )
+        print()
 
     if "numpy" in impls:
         print(f"\nlosses over the first {CHECK_STEPS} steps, against the numpy reference:")

@@ -4,15 +4,16 @@ Like the convolutions (see ``conv``), the kernels work on the ``(C, N, H, W)`` v
 of an NCHW tensor, which is contiguous when the tensor came out of a convolution,
 and return the NCHW view of a CNHW result. A window of ``K x K`` positions is K*K
 strided *views* of the (padded) input, one per kernel position: pooling is K*K - 1
-elementwise ``maximum`` (or ``+``) calls on views, with no copy of the input and no
-reshape; where the stride equals the kernel and nothing is padded those views tile
-the input exactly (the reshape trick, without the reshape).
+elementwise ``maximum`` (or ``+``) calls, with no reshape; where the stride equals the
+kernel and nothing is padded those views tile the input exactly (the reshape trick,
+without the reshape).
 
 Max-pool gradients go to the **first** maximum of each window in row-major order,
 as PyTorch routes them: MNIST's flat background makes ties common, and a plain
-``x == max`` mask would hand every tied position the full gradient. The backward
-pass walks the window positions in order and hands each the part of the gradient
-that no earlier position has claimed, as a 0/1 mask.
+``x == max`` mask would hand every tied position the full gradient. For 2x2 windows
+the forward pass keeps three boolean choices (right or left in each row, lower or
+upper row) made with strict ``>``; for other windows the backward pass walks the
+positions in order and hands each the part that no earlier position has claimed.
 """
 
 from __future__ import annotations
@@ -94,41 +95,61 @@ def _unpadded(gpad: Array, g: PoolGeometry) -> Array:
 class MaxPool2dFn(Function):
     """Max over each window; the gradient goes to the first maximum (row-major), as in PyTorch."""
 
-    __slots__ = ("xp", "geom", "stacked", "out", "padded_shape")
+    __slots__ = ("xp", "geom", "stacked", "out", "choice", "padded_shape")
     xp: Any
     geom: PoolGeometry
     stacked: Array  # (K*K, C, N, Ho, Wo): each window position's values, contiguous
     out: Array  # (C, N, Ho, Wo)
+    choice: tuple[Array, Array, Array]  # 2x2 windows: which position holds the first maximum
     padded_shape: tuple[int, ...]
 
     def forward(self, x: Array) -> Array:
         xp, g = self.xp, self.geom
         xpad = _padded(xp, xp.permute_dims(x, (1, 0, 2, 3)), g, -float("inf"))
         self.padded_shape = tuple(xpad.shape)
-        # One copy gathers each window position's values into a contiguous block: the
-        # elementwise passes below (and in backward) then run at full speed instead of
-        # striding through the input.
-        self.stacked = stacked = xp.stack([xpad[:, :, hs, ws] for hs, ws in g.windows()], axis=0)
-        out = stacked[0, ...] if stacked.shape[0] == 1 else xp.maximum(stacked[0, ...], stacked[1, ...])
-        for p in range(2, stacked.shape[0]):
-            out = xp.maximum(out, stacked[p, ...])
+        views = [xpad[:, :, hs, ws] for hs, ws in g.windows()]
+        if g.kh == 2 and g.kw == 2:
+            # The common 2x2 window as a little tournament: the maximum of each row, then
+            # of the two rows, and three boolean choices that say where the first
+            # maximum is (strict `>`: a tie stays with the earlier position, as in PyTorch).
+            a, b, c, d = views
+            top, bottom = xp.maximum(a, b), xp.maximum(c, d)
+            self.choice = (b > a, d > c, bottom > top)
+            out = xp.maximum(top, bottom)
+        else:
+            # Other windows: one copy gathers each position's values into a contiguous
+            # block, so the passes below (and in backward) run at full speed.
+            self.stacked = stacked = xp.stack(views, axis=0)
+            out = stacked[0, ...] if stacked.shape[0] == 1 else xp.maximum(stacked[0, ...], stacked[1, ...])
+            for p in range(2, stacked.shape[0]):
+                out = xp.maximum(out, stacked[p, ...])
         self.out = out
         return xp.permute_dims(out, (1, 0, 2, 3))
 
     def backward(self, grad: Array) -> tuple[Array | None, ...]:
-        xp, g, stacked, out = self.xp, self.geom, self.stacked, self.out
+        xp, g = self.xp, self.geom
         gc = xp.permute_dims(grad, (1, 0, 2, 3))
         gpad = xp.zeros(self.padded_shape, dtype=grad.dtype, device=grad.device)
         windows = g.windows()
-        claimed = None  # windows whose maximum an earlier position already holds
-        for p, (hs, ws) in enumerate(windows):
-            hit = stacked[p, ...] == out
-            first = hit if claimed is None else hit & ~claimed
-            if p < len(windows) - 1:
-                claimed = hit if claimed is None else claimed | hit
-            # A multiply by the 0/1 mask, not `where`: ties make the mask unpredictable,
-            # and numpy's `where` is several times slower on such masks.
-            part = gc * xp.astype(first, gc.dtype)
+        # Multiplies by 0/1 masks, not `where`: ties make the masks unpredictable, and
+        # numpy's `where` is several times slower on such masks.
+        if g.kh == 2 and g.kw == 2:
+            right_top, right_bottom, lower = (xp.astype(c, gc.dtype) for c in self.choice)
+            g_lower = gc * lower
+            g_upper = gc - g_lower  # exact: gc - gc is 0, gc - 0 is gc
+            g_b, g_d = g_upper * right_top, g_lower * right_bottom
+            parts = [g_upper - g_b, g_b, g_lower - g_d, g_d]
+        else:
+            stacked, out = self.stacked, self.out
+            parts = []
+            claimed = None  # windows whose maximum an earlier position already holds
+            for p in range(len(windows)):
+                hit = stacked[p, ...] == out
+                first = hit if claimed is None else hit & ~claimed
+                if p < len(windows) - 1:
+                    claimed = hit if claimed is None else claimed | hit
+                parts.append(gc * xp.astype(first, gc.dtype))
+        for (hs, ws), part in zip(windows, parts, strict=True):
             if g.disjoint:
                 gpad[:, :, hs, ws] = part
             else:
