@@ -70,8 +70,15 @@ class RuleChecked:
         if not isinstance(x, Tensor):
             raise TypeError(f"{type(self).__name__}: expected a typedtorch Tensor, got {type(x).__name__}")
         assert self._params is not None
+        shape = x.shape
+        # A layer sees the same input shape step after step: remember the last answer.
+        memo: tuple[tuple[int, ...], tuple[int, ...]] | None = self.__dict__.get("_rule_memo")
+        if memo is not None and memo[0] == shape:
+            return memo[1]
         rule: str = getattr(type(self), "__shape_rule__")  # noqa: B009  # declared Final by each subclass
-        return output_shape(self.rule_name(), rule, x.shape, self._params)
+        out = output_shape(self.rule_name(), rule, shape, self._params)
+        self.__dict__["_rule_memo"] = (shape, out)
+        return out
 
 
 def check_rank_channels(who: str, x: object, rank: int, dims: str, channels: int | None, what: str) -> None:
