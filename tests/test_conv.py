@@ -413,3 +413,57 @@ def test_constructor_refusals() -> None:
     assert _msg(TypeError, nn.Conv2d(1, 2, 3), np.zeros((1, 1, 5, 5))) == (
         "Conv2d: expected a typedtorch Tensor, got ndarray"
     )
+
+
+# -------------------------------------------------------------- reused work arrays
+
+
+def test_reused_columns_never_leak_between_live_graphs(device: str) -> None:
+    # The columns of a convolution go back to a pool only when their node dies. Two
+    # graphs alive at once, and one kept for a second backward, must each keep their own.
+    from typedtorch._ops.conv import scratch
+
+    r = rng(11)
+    w_np = r.standard_normal((3, 2, 3, 3))
+    xs = [r.standard_normal((2, 2, 6, 5)) for _ in range(3)]
+
+    def grads(x_np: np.ndarray, retain: bool = False) -> tuple[Any, AnyTensor]:
+        w = tt.tensor(w_np, dtype="float64", device=device, requires_grad=True)
+        loss = (F.conv2d(tt.tensor(x_np, dtype="float64", device=device), w, padding=1) ** 2).sum()
+        return loss, w
+
+    expected = []
+    for x in xs:
+        loss, w = grads(x)
+        loss.backward()
+        assert w.grad is not None
+        expected.append(w.grad.numpy())
+    live = [grads(x) for x in xs]  # three graphs, none freed yet
+    for (loss, w), want in zip(reversed(live), reversed(expected), strict=True):
+        loss.backward(retain_graph=True)
+        assert w.grad is not None
+        np.testing.assert_array_equal(w.grad.numpy(), want)
+    with tt.no_grad():  # meanwhile: convolutions whose columns go straight back to the pool
+        for x in xs:
+            F.conv2d(tt.tensor(x, dtype="float64", device=device), tt.tensor(w_np, dtype="float64", device=device))
+    for (loss, w), want in zip(live, expected, strict=True):
+        loss.backward()  # the retained graphs, a second time: twice the gradient
+        assert w.grad is not None
+        np.testing.assert_array_equal(w.grad.numpy(), 2 * want)
+    assert scratch.held <= scratch.limit
+
+
+def test_scratch_pool_is_bounded() -> None:
+    from typedtorch._backend import get_backend
+    from typedtorch._ops.conv import Scratch
+
+    xp = get_backend("cpu").xp
+    pool = Scratch(limit=1000)
+    a = pool.take(xp, (10, 10), xp.float64, "cpu")  # 800 bytes
+    b = pool.take(xp, (10, 10), xp.float64, "cpu")
+    pool.give(xp, a)
+    pool.give(xp, b)  # over the limit: dropped, not kept
+    assert pool.held == 800
+    assert pool.take(xp, (10, 10), xp.float64, "cpu") is a
+    assert pool.take(xp, (10, 10), xp.float64, "cpu") is not b
+    assert pool.held == 0

@@ -87,7 +87,11 @@ class Scratch:
 
     @staticmethod
     def _key(xp: Any, shape: tuple[int, ...], dtype: Any, device: Any) -> tuple[int, tuple[int, ...], str, str]:
-        return (id(xp), shape, str(dtype), str(device))
+        # `float64` whether given as a numpy dtype, a numpy scalar type or an array-api-strict dtype.
+        name = getattr(dtype, "name", None)
+        if not isinstance(name, str):
+            name = str(dtype).rsplit(".", 1)[-1].rstrip("'>")
+        return (id(xp), shape, name, str(device))
 
     def take(self, xp: Any, shape: tuple[int, ...], dtype: Any, device: Any) -> Array:
         """An array of ``shape`` with arbitrary contents (a reused one when the pool has one)."""
