@@ -279,7 +279,10 @@ class ConvFn(Function):
             return
         if owned is not None:
             self.owned = None
-            scratch.give(self.xp, owned)
+            try:
+                scratch.give(self.xp, owned)
+            except Exception:  # interpreter shutdown: the module's globals may be gone
+                pass
 
 
 def conv(
