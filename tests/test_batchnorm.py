@@ -76,7 +76,9 @@ def test_layers_against_torch(shape: tuple[int, ...], momentum: float | None, dt
     theirs = theirs.to(getattr(torch, dtype))
     r = np.random.default_rng(0)
     w, b = r.standard_normal(c), r.standard_normal(c)
-    ours.load_state_dict({"weight": tt.tensor(w, dtype=dtype), "bias": tt.tensor(b, dtype=dtype)})
+    # The running statistics are in state_dict() where Module.register_buffer exists.
+    state = {**ours.state_dict(), "weight": tt.tensor(w, dtype=dtype), "bias": tt.tensor(b, dtype=dtype)}
+    ours.load_state_dict(state)
     with torch.no_grad():
         theirs.weight.copy_(torch.tensor(w))
         theirs.bias.copy_(torch.tensor(b))
