@@ -96,6 +96,9 @@ class MaxPool2dFn(Function):
     """Max over each window; the gradient goes to the first maximum (row-major), as in PyTorch."""
 
     __slots__ = ("xp", "geom", "stacked", "out", "choice", "padded_shape")
+    # Windows other than 2x2 compare against the output in backward: with the core's
+    # version counters, modifying the output in place before backward() is then refused.
+    saves_output = True
     xp: Any
     geom: PoolGeometry
     stacked: Array  # (K*K, C, N, Ho, Wo): each window position's values, contiguous
