@@ -337,6 +337,15 @@ class _NumpyNamespace:
             return np.reshape(x, shape)
         return self._base.reshape(x, shape, copy=copy)
 
+    # ---- convolution fast paths
+    # Used by typedtorch/_ops/conv.py when present; every other namespace takes the
+    # generic array-API path there.
+
+    def matmul_into(self, a: Array, b: Array, out: Array) -> Array:
+        """``a @ b`` written into ``out``: the column gradient lands in a reused array
+        instead of 40 MB of fresh pages per step (the array API has no ``out=``)."""
+        return np.matmul(a, b, out=out)
+
 
 def _keep_freed_memory() -> None:
     """Ask glibc to keep freed memory for reuse instead of returning it to the kernel.

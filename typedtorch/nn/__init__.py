@@ -20,10 +20,15 @@ from ._activations import Sigmoid as Sigmoid
 from ._activations import Softmax as Softmax
 from ._activations import Tanh as Tanh
 from ._attention import MultiheadAttention as MultiheadAttention
+from ._batchnorm import BatchNorm1d as BatchNorm1d
+from ._batchnorm import BatchNorm2d as BatchNorm2d
+from ._batchnorm import Dropout2d as Dropout2d
 from ._compose import Sequential as Sequential
 from ._compose import ShapePreserving as ShapePreserving
 from ._containers import ModuleDict as ModuleDict
 from ._containers import ModuleList as ModuleList
+from ._conv import Conv1d as Conv1d
+from ._conv import Conv2d as Conv2d
 from ._dropout import Dropout as Dropout
 from ._embedding import Embedding as Embedding
 from ._flatten import Flatten as Flatten
@@ -49,12 +54,22 @@ from ._losses import smooth_l1_loss as smooth_l1_loss
 from ._module import IncompatibleKeys as IncompatibleKeys
 from ._module import Module as Module
 from ._parameter import Parameter as Parameter
+from ._pool import AdaptiveAvgPool2d as AdaptiveAvgPool2d
+from ._pool import AvgPool2d as AvgPool2d
+from ._pool import MaxPool2d as MaxPool2d
 
 __all__ = [
+    "AdaptiveAvgPool2d",
+    "AvgPool2d",
     "BCELoss",
     "BCEWithLogitsLoss",
+    "BatchNorm1d",
+    "BatchNorm2d",
+    "Conv1d",
+    "Conv2d",
     "CrossEntropyLoss",
     "Dropout",
+    "Dropout2d",
     "Embedding",
     "Flatten",
     "GELU",
@@ -65,10 +80,11 @@ __all__ = [
     "Linear",
     "LogSoftmax",
     "MSELoss",
-    "MultiheadAttention",
+    "MaxPool2d",
     "Module",
     "ModuleDict",
     "ModuleList",
+    "MultiheadAttention",
     "NLLLoss",
     "Parameter",
     "ReLU",

@@ -36,6 +36,13 @@ from ._functional_attention import embedding as embedding
 from ._functional_attention import gelu as gelu
 from ._functional_attention import layer_norm as layer_norm
 from ._functional_attention import scaled_dot_product_attention as scaled_dot_product_attention
+from ._functional_conv import adaptive_avg_pool2d as adaptive_avg_pool2d
+from ._functional_conv import avg_pool2d as avg_pool2d
+from ._functional_conv import batch_norm as batch_norm
+from ._functional_conv import conv1d as conv1d
+from ._functional_conv import conv2d as conv2d
+from ._functional_conv import dropout2d as dropout2d
+from ._functional_conv import max_pool2d as max_pool2d
 from ._losses import binary_cross_entropy as binary_cross_entropy
 from ._losses import binary_cross_entropy_with_logits as binary_cross_entropy_with_logits
 from ._losses import cross_entropy as cross_entropy
@@ -46,6 +53,13 @@ from ._losses import nll_loss as nll_loss
 from ._losses import smooth_l1_loss as smooth_l1_loss
 
 __all__ = [
+    "adaptive_avg_pool2d",
+    "avg_pool2d",
+    "batch_norm",
+    "conv1d",
+    "conv2d",
+    "dropout2d",
+    "max_pool2d",
     "one_hot",
     "embedding",
     "gelu",
