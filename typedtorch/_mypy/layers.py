@@ -23,6 +23,7 @@ from mypy.types import (
     CallableType,
     Instance,
     Overloaded,
+    TupleType,
     Type,
     TypeOfAny,
     TypeVarType,
@@ -193,6 +194,10 @@ def step_of(layer: Type) -> Step | None:
         rule = shape_rule(p.type)
         call = find_member("__call__", p, p)
         sig = get_proper_type(call) if call is not None else None
+        if not isinstance(sig, CallableType | Overloaded):
+            # A forward()-style module: ``Module.__call__`` runs ``forward``, so its signature is the step.
+            forward = find_member("forward", p, p)
+            sig = get_proper_type(forward) if forward is not None else None
         if isinstance(sig, Overloaded) or (sig is not None and not isinstance(sig, CallableType)):
             sig = None
         if rule is None and sig is None:
@@ -203,6 +208,39 @@ def step_of(layer: Type) -> Step | None:
     return None
 
 
+CHAIN = "typedtorch.nn._compose._Chain"
+
+
+def chain_layers(t: Type) -> tuple[Type, ...] | None:
+    """The layer types a ``_Chain[...]`` keeps (None for any other type)."""
+    p = get_proper_type(t)
+    if not (isinstance(p, Instance) and p.type.fullname == CHAIN):
+        return None
+    out: list[Type] = []
+    for a in p.args:
+        u = get_proper_type(a)
+        if isinstance(u, UnpackType):
+            items = get_proper_type(u.type)
+            if not isinstance(items, TupleType):
+                return None  # `_Chain[*tuple[Any, ...]]`: the layers are not known
+            out.extend(items.items)
+        else:
+            out.append(a)
+    return tuple(out)
+
+
+def _splice(layers: Sequence[Type]) -> tuple[list[Type], list[int]]:
+    """The layers with every ``_Chain`` replaced by its own, and each one's argument index."""
+    flat: list[Type] = []
+    owner: list[int] = []
+    for i, t in enumerate(layers):
+        inner = chain_layers(t)
+        for layer in inner if inner is not None else (t,):
+            flat.append(layer)
+            owner.append(i)
+    return flat, owner
+
+
 @dataclass(frozen=True)
 class ChainOk:
     features: tuple[Dim, ...]  # the input's dims after the batch dim
@@ -210,10 +248,26 @@ class ChainOk:
 
 
 @dataclass(frozen=True)
+class ChainOpen:
+    """A chain whose layers fit each other as far as the plugin can tell, but which
+    ``Sequential[*F, Y]`` cannot describe (its output is not ``Tensor[B, Y]``, or its input
+    rank is open): typed ``_Chain[*layers]``, and checked again at each call."""
+
+    layers: tuple[Type, ...]
+
+
+@dataclass(frozen=True)
 class ChainBad:
-    index: int  # the offending layer
+    index: int  # the offending argument (of ``Sequential(...)``; 0 or 1 for ``>>``)
+    position: int  # the offending layer's position in the spliced chain
+    layer: Type  # the offending layer
+    before: Type | None  # the layer before it (None: it is the first)
     got: Shape  # what the layers before it produce
     detail: str  # "expected Tensor[B, 100] (last dim: 128 != 100)"
+
+    def describe(self, start: str = "as input") -> str:
+        before = f"from layer {self.position - 1} ({show_type(self.before)})" if self.before is not None else start
+        return f"layer {self.position} ({show_type(self.layer)}) cannot take {show_shape(self.got)} {before}: {self.detail}"
 
 
 class Chain:
@@ -236,29 +290,59 @@ class Chain:
             self.unifier.add_var(v)
         return v
 
-    def run(self, layers: Sequence[Type]) -> ChainOk | ChainBad | None:
-        found = [step_of(t) for t in layers]
+    def run(self, layers: Sequence[Type]) -> ChainOk | ChainOpen | ChainBad | None:
+        """The chain's type from its layers alone (at ``Sequential(...)`` or ``>>``)."""
+        flat, owner = _splice(layers)
+        found = [step_of(t) for t in flat]
         steps = [s for s in found if s is not None]
         if not steps or len(steps) != len(found):
             return None  # a layer the plugin cannot read: leave the call to mypy
         start = self._start(steps[0])
         if start is None:
-            return None
+            return ChainOpen(tuple(flat))
         cur = start
         for i, step in enumerate(steps):
             res = self._apply(step, cur)
             if isinstance(res, str):
-                return ChainBad(i, self.unifier.subst(cur), res)
+                return ChainBad(owner[i], i, flat[i], flat[i - 1] if i else None, self.unifier.subst(cur), res)
+            if res is None:
+                return ChainOpen(tuple(flat))
+            cur = res
+        end = self.unifier.subst(cur)
+        feats = tuple(self._final(d) for d in self.unifier.subst(start).dims[1:])
+        # A size the layers leave open (a convolution's height) would be `Any` in
+        # `Sequential[*F, Y]` and let any input through: such chains stay `_Chain`s.
+        open_size = any(_is_flex(self.unifier.resolve(d)) for d in self.unifier.subst(start).dims[1:])
+        expressible = (
+            end.fixed
+            and len(end) == 2
+            and _is(end.dims[0], self.batch)
+            and not open_size
+            and not any(is_variadic(d) for d in feats)
+        )
+        if not expressible:
+            return ChainOpen(tuple(flat))
+        if self.uncertain:
+            return None
+        return ChainOk(feats, self._final(end.dims[1]))
+
+    def push(self, layers: Sequence[Type], x: Shape) -> Shape | ChainBad | None:
+        """The shape a call of the chain on ``x`` returns; None where a layer's result is unknown."""
+        flat, owner = _splice(layers)
+        cur = x
+        for i, t in enumerate(flat):
+            step = step_of(t)
+            if step is None:
+                return None
+            res = self._apply(step, cur)
+            if isinstance(res, str):
+                return ChainBad(owner[i], i, t, flat[i - 1] if i else None, self.unifier.subst(cur), res)
             if res is None:
                 return None
             cur = res
         if self.uncertain:
             return None
-        end = self.unifier.subst(cur)
-        if not end.fixed or len(end) != 2 or not _is(end.dims[0], self.batch):
-            return None
-        feats = tuple(self._final(d) for d in self.unifier.subst(start).dims[1:])
-        return ChainOk(feats, self._final(end.dims[1]))
+        return self.unifier.subst(cur)
 
     def _final(self, d: Dim) -> Dim:
         r = self.unifier.resolve(d)
@@ -394,5 +478,69 @@ def _is_object(t: Type) -> bool:
     return isinstance(p, Instance) and p.type.fullname == "builtins.object"
 
 
+def _is_flex(d: Dim) -> bool:
+    return isinstance(d, TypeVarType) and d.id.namespace == NAMESPACE
+
+
 def _is(d: Dim, v: TypeVarType) -> bool:
     return isinstance(d, TypeVarType) and d.id == v.id
+
+
+# ------------------------------------------------------------- functional forms
+
+
+@dataclass(frozen=True)
+class FunctionalRule:
+    """A functional form that follows a layer's ``__shape_rule__`` (declared once, on the layer).
+
+    ``sizes`` maps the function's parameters to the rule's names; ``defaults`` gives a
+    name's value when its parameter is left out (an int, or the name it copies: a
+    pool's stride is its kernel); ``weight`` names the rule's sizes read off a weight
+    tensor's dims (a convolution's ``COut``, ``CIn`` per group and kernel); ``off`` is a
+    flag parameter under which the rule does not describe the result (``ceil_mode``).
+    """
+
+    layer: str
+    sizes: tuple[tuple[str, str], ...]
+    defaults: tuple[tuple[str, int | str], ...]
+    weight: tuple[str, ...] = ()
+    off: str | None = None
+
+
+_CONV_SIZES = (("stride", "S"), ("padding", "P"), ("dilation", "D"))
+_CONV_DEFAULTS: tuple[tuple[str, int | str], ...] = (("S", 1), ("P", 0), ("D", 1))
+_POOL_SIZES = (("kernel_size", "K"), ("stride", "S"), ("padding", "P"))
+
+FUNCTIONAL_RULES: dict[str, FunctionalRule] = {
+    "typedtorch.nn._functional_conv.conv2d": FunctionalRule(
+        "typedtorch.nn._conv.Conv2d", _CONV_SIZES, _CONV_DEFAULTS, weight=("COut", "CIn", "K", "K")
+    ),
+    "typedtorch.nn._functional_conv.conv1d": FunctionalRule(
+        "typedtorch.nn._conv.Conv1d", _CONV_SIZES, _CONV_DEFAULTS, weight=("COut", "CIn", "K")
+    ),
+    "typedtorch.nn._functional_conv.max_pool2d": FunctionalRule(
+        "typedtorch.nn._pool.MaxPool2d",
+        (*_POOL_SIZES, ("dilation", "D")),
+        (("S", "K"), ("P", 0), ("D", 1)),
+        off="ceil_mode",
+    ),
+    "typedtorch.nn._functional_conv.avg_pool2d": FunctionalRule(
+        "typedtorch.nn._pool.AvgPool2d", _POOL_SIZES, (("S", "K"), ("P", 0)), off="ceil_mode"
+    ),
+    "typedtorch.nn._functional_conv.adaptive_avg_pool2d": FunctionalRule(
+        "typedtorch.nn._pool.AdaptiveAvgPool2d", (("output_size", "OH"),), (), weight=()
+    ),
+}
+
+
+def apply_named_rule(name: str, source: str, x: Shape, params: dict[str, Dim]) -> Verdict:
+    """``name(x, ...)`` by a layer's rule with the sizes the call gives (a functional form)."""
+    try:
+        out = rules.apply_rule(rules.parse_rule(source), x.dims, params, _OPS)
+    except rules.RuleSyntaxError as e:
+        return Bad(f"{name}: the rule {source!r} is invalid: {e}")
+    if isinstance(out, rules.Applied):
+        return Ok(tuple(_from_rule(d) for d in out.dims))
+    if isinstance(out, rules.Mismatch):
+        return Bad(f"{name}: input is {show_shape(x)}, {out.detail} (rule {source!r})")
+    return None

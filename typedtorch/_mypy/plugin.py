@@ -98,7 +98,7 @@ from typedtorch._rules import UNKNOWN as UNKNOWN_DIM
 
 from . import layers, ops
 from .constants import known_int
-from .shapes import TENSOR, Builder, Dim, Shape, literal_int, show_shape, show_type, tensor_shape
+from .shapes import TENSOR, Builder, Dim, Shape, literal_int, same, show_shape, show_type, tensor_shape
 
 MODULE: Final = "typedtorch.nn._module.Module"
 DIM: Final = "typedtorch._dims.Dim"
@@ -166,6 +166,8 @@ class TypedTorchPlugin(Plugin):
                     return self._hook(lambda ctx: handler(self, ctx))
             if fullname in _FACTORIES:
                 return self._per_item(self._literal_sizes)
+            if fullname in layers.FUNCTIONAL_RULES:
+                return self._hook(partial(self._functional, layers.FUNCTIONAL_RULES[fullname]))
             if fullname in _LOSSES:
                 return self._loss_hook
             if fullname == SEQUENTIAL:
@@ -834,6 +836,9 @@ class TypedTorchPlugin(Plugin):
         sig = ctx.default_signature
         rule = layers.shape_rule(layer.type)
         arg_types = [[_type_of(ctx.api, e) for e in exprs] for exprs in ctx.args]
+        chained = layers.chain_layers(layer)
+        if chained is not None:
+            return self._chain_call(ctx, chained, arg_types)
         if rule is not None:
             if not arg_types or len(arg_types[0]) != 1:
                 return None
@@ -842,6 +847,84 @@ class TypedTorchPlugin(Plugin):
                 return None
             return self._verdict(ctx, layers.apply_layer_rule(layer, rule, x), SHAPE_ARG)
         return self._checked_call(ctx, show_type(layer), sig, arg_types)
+
+    def _functional(self, form: layers.FunctionalRule, ctx: SigContext) -> Decision | None:
+        """``F.max_pool2d(x, 2)``, ``F.conv2d(x, w, padding=1)``: the layer's rule with the call's sizes."""
+        call = _call(ctx)
+        info = self._class(form.layer)
+        source = layers.shape_rule(info) if info is not None else None
+        if call is None or source is None or any(k not in (ARG_POS, ARG_NAMED) for k in call.arg_kinds):
+            return None
+        args = _args(call)
+        names = ctx.default_signature.arg_names
+
+        def arg(name: str) -> Expression | None:
+            return _pick(args, names.index(name), name) if name in names else None
+
+        first = arg(names[0] or "input")
+        x = tensor_shape(_type_of(ctx.api, first)) if first is not None else None
+        if x is None or not x.fixed:
+            return None
+        if form.off is not None and (flag := arg(form.off)) is not None:
+            if not (isinstance(flag, NameExpr) and flag.fullname == "builtins.False"):
+                return None  # ceil_mode=True: the rule does not describe the result
+        params: dict[str, Dim] = {}
+        same_padding = False
+        for pname, rname in form.sizes:
+            e = arg(pname)
+            if e is None or (isinstance(e, NameExpr) and e.fullname == "builtins.None"):
+                continue
+            if isinstance(e, StrExpr):
+                if e.value == "valid":
+                    params[rname] = 0
+                elif e.value == "same":
+                    same_padding = True
+                else:
+                    return None
+                continue
+            values: list[Dim | None] = list(_literal_values(ctx.api, e))
+            if rname == "OH":  # adaptive pooling: `7` or `(7, 5)`, `None` keeping the input's size
+                if isinstance(e, TupleExpr) and len(e.items) == 2:
+                    values = [None if _is_none(i) else _int_or_none(ctx.api, i) for i in e.items]
+                if len(values) == 1:
+                    values = values * 2
+                if len(values) != 2:
+                    return None
+                kept = x.dims[2:] if len(x.dims) == 4 else (ops.ANY, ops.ANY)
+                sizes = [k if v is None else v for v, k in zip(values, kept, strict=True)]
+                if isinstance(e, TupleExpr) and len(e.items) == 2:
+                    sizes = [
+                        ops.ANY if v is None and not _is_none(i) else s
+                        for v, s, i in zip(values, sizes, e.items, strict=True)
+                    ]
+                params["OH"], params["OW"] = sizes
+                continue
+            if len(values) == 2 and values[0] == values[1]:
+                values = values[:1]
+            params[rname] = values[0] if len(values) == 1 and values[0] is not None else ops.ANY
+        if form.weight:
+            w_expr = arg("weight")
+            w = tensor_shape(_type_of(ctx.api, w_expr)) if w_expr is not None else None
+            if w is None or not w.fixed or len(w.dims) != len(form.weight):
+                return None
+            for rname, d in zip(form.weight, w.dims, strict=True):
+                params[rname] = d if rname not in params or same(params[rname], d) else ops.ANY
+            g_expr = arg("groups")
+            g = [1] if g_expr is None else _literal_values(ctx.api, g_expr)
+            if g != [1]:
+                cin = params["CIn"]
+                per_group = literal_int(cin) if isinstance(cin, Type) else cin
+                ok = len(g) == 1 and isinstance(g[0], int) and isinstance(per_group, int)
+                params["CIn"] = per_group * g[0] if ok and isinstance(per_group, int) and g[0] else ops.ANY
+        if same_padding:
+            # "same" keeps every spatial size (PyTorch allows it only with stride 1): the rule's
+            # arithmetic with kernel 1 and no padding is the identity.
+            params.update(K=1, S=1, P=0, D=1)
+        for rname, default in form.defaults:
+            if rname not in params:
+                params[rname] = params.get(default, ops.ANY) if isinstance(default, str) else default
+        name = ctx.default_signature.name or form.layer.rpartition(".")[2]
+        return self._verdict(ctx, layers.apply_named_rule(name, source, x, params), SHAPE_ARG)
 
     def _loss_hook(self, ctx: FunctionSigContext) -> FunctionLike:
         """Losses are overloaded on ``reduction``: a clash is reported once per call; the
@@ -898,13 +981,12 @@ class TypedTorchPlugin(Plugin):
         types = [_type_of(ctx.api, e) for e in call.args]
         result = layers.Chain(_builder(ctx.api)).run(types)
         if isinstance(result, layers.ChainBad):
-            i = result.index
-            before = f"from layer {i - 1} ({show_type(types[i - 1])})" if i else "as input"
-            message = (
-                f"Sequential: layer {i} ({show_type(types[i])}) cannot take {show_shape(result.got)} {before}: "
-                f"{result.detail}"
+            return Decision(
+                error=f"Sequential: {result.describe()}",
+                code=SHAPE_MISC,
+                where=call.args[result.index],
+                loose_args=True,
             )
-            return Decision(error=message, code=SHAPE_MISC, where=call.args[i], loose_args=True)
         if result is None:
             return None
         return self._chain_result(ctx, result)
@@ -918,7 +1000,7 @@ class TypedTorchPlugin(Plugin):
             if result.index == 0:  # the left operand cannot even start a chain: leave it to mypy
                 return None
             message = (
-                f">>: {show_type(right)} cannot take {show_shape(result.got)} from {show_type(ctx.type)}: "
+                f">>: {show_type(right)} cannot take {show_shape(result.got)} from {show_type(result.before or ctx.type)}: "
                 f"{result.detail}"
             )
             return Decision(error=message, code=SHAPE_OPERATOR, accept=(right,))
@@ -926,13 +1008,37 @@ class TypedTorchPlugin(Plugin):
             return None
         return self._chain_result(ctx, result)
 
-    def _chain_result(self, ctx: SigContext, result: layers.ChainOk) -> Decision | None:
+    def _chain_result(self, ctx: SigContext, result: layers.ChainOk | layers.ChainOpen) -> Decision | None:
+        b = _builder(ctx.api)
+        if isinstance(result, layers.ChainOpen):
+            info = self._class(layers.CHAIN)
+            if info is None:
+                return None
+            items = TupleType(list(result.layers), b.tuple_any)
+            return Decision(ret=Instance(info, [UnpackType(items)]), loose_args=True)
         template = get_proper_type(ctx.default_signature.ret_type)
         if not isinstance(template, Instance) or template.type.fullname != SEQUENTIAL:
             return None
-        b = _builder(ctx.api)
         ret = template.copy_modified(args=[b.dim(d) for d in (*result.features, result.out)])
         return Decision(ret=ret, loose_args=True)
+
+    def _chain_call(self, ctx: SigContext, chained: tuple[Type, ...], arg_types: list[list[Type]]) -> Decision | None:
+        """A call of a ``_Chain``: the input pushed through every layer (the error names the one that does not fit)."""
+        if not arg_types or len(arg_types[0]) != 1:
+            return None
+        x = tensor_shape(arg_types[0][0])
+        if x is None:
+            return None
+        result = layers.Chain(_builder(ctx.api)).push(chained, x)
+        if isinstance(result, layers.ChainBad):
+            return Decision(
+                error=f"Sequential: input is {show_shape(x)}; {result.describe()}",
+                code=SHAPE_ARG,
+                accept=(arg_types[0][0],),
+            )
+        if result is None:
+            return self._unknown(ctx)
+        return self._verdict(ctx, ops.Ok(result.dims), SHAPE_ARG)
 
 
 # ------------------------------------------------------------------ signatures
@@ -1019,6 +1125,11 @@ def _call(ctx: SigContext) -> CallExpr | None:
 
 def _args(call: CallExpr) -> list[_Arg]:
     return list(zip(call.args, call.arg_kinds, call.arg_names, strict=True))
+
+
+def _int_or_none(api: CheckerPluginInterface, e: Expression) -> int | None:
+    values = _literal_values(api, e)
+    return values[0] if len(values) == 1 else None
 
 
 def _pick(args: Sequence[_Arg], index: int, name: str) -> Expression | None:

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from ._flatten import Flatten
 
 F = TypeVarTuple("F")  # the input's feature dims (after the batch dim)
+Ls = TypeVarTuple("Ls")  # a _Chain's layer types
 B = TypeVar("B")  # the batch size, bound per call
 X = TypeVar("X")
 Y = TypeVar("Y")
@@ -269,11 +270,21 @@ class Sequential(Module, Generic[*F, Y]):
                 raise TypeError(f"Sequential: layer {i} is not callable: {type(layer).__name__}")
         self._layers: tuple[Callable[[Any], Any], ...] = layers
 
-    def __call__(self, x: Tensor[B, *F]) -> Tensor[B, Y]:
+    # The first form serves a Sequential whose sizes the checker does not know (a bare
+    # `nn.Sequential` annotation; in pyright, whose overloads above leave them Unknown,
+    # any Sequential): its call takes and gives a tensor of any shape. A Sequential of
+    # known sizes has a real output size, never `Never`, so mypy picks the second.
+    @overload
+    def __call__(
+        self: Sequential[*tuple[Any, ...], Never], x: Tensor[*tuple[Any, ...]]
+    ) -> Tensor[*tuple[Any, ...]]: ...
+    @overload
+    def __call__(self, x: Tensor[B, *F]) -> Tensor[B, Y]: ...
+    def __call__(self, x: Any) -> Any:
         out: Any = x
         for layer in self._layers:
             out = layer(out)
-        return out  # type: ignore[no-any-return]
+        return out
 
     def __rshift__(self, other: MypyOnly[Callable[[Tensor[B, Y]], Tensor[B, Z]]]) -> Sequential[*F, Z]:
         """``seq >> layer``: a new, flat ``Sequential`` with ``layer`` appended."""
@@ -295,6 +306,22 @@ class Sequential(Module, Generic[*F, Y]):
         for name, value in vars(self).items():
             if name != "_layers":
                 yield name, value
+
+
+class _Chain(Sequential[*tuple[Any, ...], Any], Generic[*Ls]):
+    """The type the mypy plugin gives a ``Sequential`` (or ``>>`` chain) that ``Sequential[*F, Y]``
+    cannot describe: one whose output is not ``Tensor[B, Y]`` (a convolutional block) or
+    whose input rank is open (a leading ``Flatten``). It keeps the layers' types, and the
+    plugin pushes each call's input through them, so ``Linear(9126, 128)`` after a
+    ``Flatten`` of ``Tensor[B, 64, 12, 12]`` is an error at the call. Only a static type:
+    never instantiated (at run time such a chain is a plain ``Sequential``).
+    """
+
+    def __call__(self, x: Tensor[*tuple[Any, ...]]) -> Tensor[*tuple[Any, ...]]:
+        raise NotImplementedError  # pragma: no cover - a static type only
+
+    def __rshift__(self, other: Callable[[Any], Any]) -> Sequential[*tuple[Any, ...], Any]:
+        raise NotImplementedError  # pragma: no cover - a static type only
 
 
 class ShapePreserving(Module):

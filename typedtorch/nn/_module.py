@@ -26,6 +26,9 @@ from typedtorch._backend import get_backend
 from typedtorch._errors import ShapeError
 from typedtorch._tensor import AnyTensor, Tensor, make
 
+if TYPE_CHECKING:
+    from ._compose import Sequential
+
 _P = ParamSpec("_P")
 _R = TypeVar("_R", covariant=True)
 _R2 = TypeVar("_R2")
@@ -111,6 +114,16 @@ class Module:
                     "(which calling the module runs) or its own __call__()"
                 )
             return forward(*args, **kwargs)
+
+    def __rshift__(self, other: Callable[[Any], Any]) -> Sequential[*tuple[Any, ...], Any]:
+        """``block >> layer``: the two in a ``Sequential``, as for ``Linear`` (any module chains).
+
+        Plain mypy and pyright type the result as a ``Sequential`` of unknown sizes; the
+        mypy plugin checks that ``other`` takes what ``self`` returns and types the chain.
+        """
+        from ._compose import chain
+
+        return chain(self, other)
 
     # ------------------------------------------------------------------ traversal
 

@@ -35,9 +35,10 @@ autoencoder = encoder >> decoder
 reveal_type(autoencoder)  # R: typedtorch.nn._compose.Sequential[Literal[784], Literal[784]]
 reveal_type(autoencoder >> nn.Linear(784, 2))  # R: typedtorch.nn._compose.Sequential[Literal[784], Literal[2]]
 
-# A leading Flatten accepts any `Tensor[B, ...]`.
+# A leading Flatten: the chain keeps its layers' types (a `_Chain`), and the plugin
+# checks each call: what the input flattens to must be the Linear's 784.
 images = nn.Flatten() >> nn.Linear(784, 10)
-reveal_type(images)  # R: typedtorch.nn._compose.Sequential[*tuple[Any, ...], Literal[10]]
+reveal_type(images)  # R: typedtorch.nn._compose._Chain[*tuple[typedtorch.nn._flatten.Flatten, typedtorch.nn._linear.Linear[Literal[784], Literal[10]]]]
 reveal_type(images(tt.zeros(64, 28, 28)))  # R: typedtorch._tensor.Tensor[Literal[64], Literal[10]]
 
 
@@ -68,7 +69,7 @@ reveal_type(nn.Sequential(nn.ReLU(), nn.Linear(784, 128)))  # R: typedtorch.nn._
 reveal_type(nn.Sequential(nn.Linear(784, 128), nn.ReLU(), nn.Dropout(0.5), nn.Linear(128, 10)))  # R: typedtorch.nn._compose.Sequential[Literal[784], Literal[10]]
 reveal_type(nn.Sequential(nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 64), nn.Linear(64, 10)))  # R: typedtorch.nn._compose.Sequential[Literal[784], Literal[10]]
 reveal_type(nn.Sequential(nn.Linear(4, 16), Residual(), nn.Linear(16, 2)))  # R: typedtorch.nn._compose.Sequential[Literal[4], Literal[2]]
-reveal_type(nn.Sequential(nn.Flatten(), nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 10)))  # R: typedtorch.nn._compose.Sequential[*tuple[Any, ...], Literal[10]]
+reveal_type(nn.Sequential(nn.Flatten(), nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 10)))  # R: typedtorch.nn._compose._Chain[*tuple[typedtorch.nn._flatten.Flatten, typedtorch.nn._linear.Linear[Literal[784], Literal[128]], typedtorch.nn._activations.ReLU, typedtorch.nn._linear.Linear[Literal[128], Literal[10]]]]
 reveal_type(nn.Sequential(nn.Linear(784, 128), nn.ReLU()) >> nn.Linear(128, 64) >> nn.ReLU())  # R: typedtorch.nn._compose.Sequential[Literal[784], Literal[64]]
 
 

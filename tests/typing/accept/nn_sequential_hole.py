@@ -28,7 +28,7 @@ from typedtorch import nn
 reveal_type(nn.Sequential(nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 10), nn.ReLU()))  # R: typedtorch.nn._compose.Sequential[Literal[784], Literal[10]]
 reveal_type(nn.Sequential(nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 64), nn.ReLU(), nn.Linear(64, 10)))  # R: typedtorch.nn._compose.Sequential[Literal[784], Literal[10]]
 reveal_type(nn.Sequential(nn.Dropout(0.1), nn.Linear(784, 10), nn.Dropout(0.1)))  # R: typedtorch.nn._compose.Sequential[Literal[784], Literal[10]]
-reveal_type(nn.Sequential(nn.Flatten(), nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 64), nn.ReLU(), nn.Linear(64, 10)))  # R: typedtorch.nn._compose.Sequential[*tuple[Any, ...], Literal[10]]
+reveal_type(nn.Sequential(nn.Flatten(), nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 64), nn.ReLU(), nn.Linear(64, 10)))  # R: typedtorch.nn._compose._Chain[*tuple[typedtorch.nn._flatten.Flatten, typedtorch.nn._linear.Linear[Literal[784], Literal[128]], typedtorch.nn._activations.ReLU, typedtorch.nn._linear.Linear[Literal[128], Literal[64]], typedtorch.nn._activations.ReLU, typedtorch.nn._linear.Linear[Literal[64], Literal[10]]]]
 mlp = nn.Sequential(nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 10), nn.ReLU())
 reveal_type(mlp(tt.zeros(8, 784)))  # R: typedtorch._tensor.Tensor[Literal[8], Literal[10]]
 

@@ -69,7 +69,7 @@ def any_length(x: Tensor[B, Literal[3], Any]) -> None:
 
 # Rule layers chain like any other.
 net = nn.Sequential(Conv1d(3, 16, 5), nn.ReLU(), Pool(2), nn.Flatten(), nn.Linear(192, 10))
-reveal_type(net)  # R: typedtorch.nn._compose.Sequential[Literal[3], Any, Literal[10]]
+reveal_type(net)  # R: typedtorch.nn._compose._Chain[*tuple[accept.plugin_layers.Conv1d[Literal[3], Literal[16], Literal[5]], typedtorch.nn._activations.ReLU, accept.plugin_layers.Pool[Literal[2]], typedtorch.nn._flatten.Flatten, typedtorch.nn._linear.Linear[Literal[192], Literal[10]]]]
 reveal_type(net(tt.zeros(8, 3, 28)))  # R: typedtorch._tensor.Tensor[Literal[8], Literal[10]]
 
 

@@ -13,7 +13,7 @@ B = TypeVar("B")
 reveal_type(nn.Sequential(nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 10), nn.ReLU()))  # R: typedtorch.nn._compose.Sequential[Literal[784], Literal[10]]
 reveal_type(nn.Sequential(nn.ReLU(), nn.Linear(784, 128), nn.ReLU(), nn.Dropout(), nn.Linear(128, 10), nn.Dropout()))  # R: typedtorch.nn._compose.Sequential[Literal[784], Literal[10]]
 reveal_type(nn.Sequential(nn.Dropout(), nn.Linear(4, 8), nn.Tanh(), nn.Linear(8, 8), nn.Tanh(), nn.Linear(8, 8), nn.Tanh(), nn.Linear(8, 2), nn.Sigmoid()))  # R: typedtorch.nn._compose.Sequential[Literal[4], Literal[2]]
-reveal_type(nn.Sequential(nn.Flatten(), nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 10), nn.ReLU()))  # R: typedtorch.nn._compose.Sequential[*tuple[Any, ...], Literal[10]]
+reveal_type(nn.Sequential(nn.Flatten(), nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 10), nn.ReLU()))  # R: typedtorch.nn._compose._Chain[*tuple[typedtorch.nn._flatten.Flatten, typedtorch.nn._linear.Linear[Literal[784], Literal[128]], typedtorch.nn._activations.ReLU, typedtorch.nn._linear.Linear[Literal[128], Literal[10]], typedtorch.nn._activations.ReLU]]
 reveal_type(nn.Sequential(nn.Linear(3, 4)))  # R: typedtorch.nn._compose.Sequential[Literal[3], Literal[4]]
 reveal_type(nn.Sequential(nn.ReLU(), nn.Linear(3, 4)))  # R: typedtorch.nn._compose.Sequential[Literal[3], Literal[4]]
 
@@ -45,7 +45,7 @@ def forward(x: Matrix[B, Literal[784]]) -> Matrix[B, Literal[10]]:
 
 # `>>` agrees with Sequential(...).
 reveal_type(nn.Linear(784, 128) >> nn.ReLU() >> nn.Linear(128, 10) >> nn.ReLU())  # R: typedtorch.nn._compose.Sequential[Literal[784], Literal[10]]
-reveal_type(nn.Flatten() >> nn.Linear(784, 10))  # R: typedtorch.nn._compose.Sequential[*tuple[Any, ...], Literal[10]]
+reveal_type(nn.Flatten() >> nn.Linear(784, 10))  # R: typedtorch.nn._compose._Chain[*tuple[typedtorch.nn._flatten.Flatten, typedtorch.nn._linear.Linear[Literal[784], Literal[10]]]]
 reveal_type(inner >> nn.Linear(64, 10))  # R: typedtorch.nn._compose.Sequential[Literal[128], Literal[10]]
 
 # Unknown sizes stay unknown.

@@ -16,7 +16,7 @@ nn.Linear(784, 128) >> nn.ReLU() >> nn.Linear(100, 10)  # E: >>: Linear[100, 10]
 nn.Linear(784, 128) >> nn.ReLU() >> nn.Linear(128, 64) >> nn.Tanh() >> nn.Linear(128, 10)  # E: >>: Linear[128, 10] cannot take Tensor[B, 64] from Sequential[784, 64]: expected Tensor[B, 128] (last dim: 64 != 128)  [shape]
 nn.ReLU() >> nn.Linear(3, 4) >> nn.Linear(3, 4)  # E: >>: Linear[3, 4] cannot take Tensor[B, 4] from Sequential[3, 4]: expected Tensor[B, 3] (last dim: 4 != 3)  [shape]
 nn.Linear(2, 3) >> nn.ReLU() >> nn.Dropout() >> nn.Linear(4, 1)  # E: >>: Linear[4, 1] cannot take Tensor[B, 3] from Sequential[2, 3]: expected Tensor[B, 4] (last dim: 3 != 4)  [shape]
-nn.Flatten() >> nn.Linear(784, 10) >> nn.Linear(100, 2)  # E: >>: Linear[100, 2] cannot take Tensor[B, 10] from Sequential[..., 10]: expected Tensor[B, 100] (last dim: 10 != 100)  [shape]
+nn.Flatten() >> nn.Linear(784, 10) >> nn.Linear(100, 2)  # E: >>: Linear[100, 2] cannot take Tensor[B, 10] from Linear[784, 10]: expected Tensor[B, 100] (last dim: 10 != 100)  [shape]
 nn.Linear(3, 4) >> 5  # E: Unsupported operand types for >> ("Linear[Literal[3], Literal[4]]" and "int")
 
 encoder = nn.Linear(784, 64) >> nn.ReLU()

@@ -34,6 +34,6 @@ small: nn.Sequential[Literal[784], Literal[5]] = nn.Sequential(nn.Linear(784, 12
 
 # `>>` names the step.
 nn.Linear(784, 128) >> nn.ReLU() >> nn.Linear(100, 10)  # E: >>: Linear[100, 10] cannot take Tensor[B, 128] from Sequential[784, 128]: expected Tensor[B, 100] (last dim: 128 != 100)  [shape]
-nn.Flatten() >> nn.Linear(784, 10) >> Block()  # E: >>: Block cannot take Tensor[B, 10] from Sequential[..., 10]: expected Tensor[B, 64] (last dim: 10 != 64)
+nn.Flatten() >> nn.Linear(784, 10) >> Block()  # E: >>: Block cannot take Tensor[B, 10] from Linear[784, 10]: expected Tensor[B, 64] (last dim: 10 != 64)  [shape]
 nn.Linear(3, 4) >> 5  # E: Unsupported operand types for >> ("Linear[Literal[3], Literal[4]]" and "int")
 nn.Sequential(nn.Linear(8, 8), nn.ReLU(), nn.Linear(8, 8), nn.ReLU(), nn.Linear(8, 8), nn.ReLU(), nn.Linear(8, 8), nn.ReLU(), nn.Linear(8, 8), nn.ReLU(), nn.Linear(4, 4), nn.ReLU())  # E: Sequential: layer 10 (Linear[4, 4]) cannot take Tensor[B, 8] from layer 9 (ReLU)
