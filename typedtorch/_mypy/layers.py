@@ -50,6 +50,7 @@ from .shapes import (
 from .unify import Clash, Unifier, fresh_var
 
 RULE_ATTR = "__shape_rule__"
+SEQUENTIAL = "typedtorch.nn._compose.Sequential"
 NAMESPACE = "typedtorch.mypy_plugin"
 _ids = count(1)
 
@@ -198,7 +199,9 @@ def step_of(layer: Type) -> Step | None:
             # A forward()-style module: ``Module.__call__`` runs ``forward``, so its signature is the step.
             forward = find_member("forward", p, p)
             sig = get_proper_type(forward) if forward is not None else None
-        if isinstance(sig, Overloaded) or (sig is not None and not isinstance(sig, CallableType)):
+        if isinstance(sig, Overloaded):
+            sig = _sequential_item(p, sig)
+        if sig is not None and not isinstance(sig, CallableType):
             sig = None
         if rule is None and sig is None:
             return None
@@ -324,7 +327,25 @@ class Chain:
             return ChainOpen(tuple(flat))
         if self.uncertain:
             return None
-        return ChainOk(feats, self._final(end.dims[1]))
+        ok = ChainOk(feats, self._final(end.dims[1]))
+        if len(feats) == 1 and not self._maps_rows(flat, ok):
+            # `Sequential[In, Out]` would take `Tensor[B, T, In]` (an MLP maps rows), which
+            # a layer here does not: keep the layers, so each call is checked through them.
+            return ChainOpen(tuple(flat))
+        return ok
+
+    def _maps_rows(self, layers: Sequence[Type], ok: ChainOk) -> bool:
+        """Whether the chain also maps ``Tensor[B, T, In]`` to ``Tensor[B, T, Out]`` (``T`` a
+        size no layer may bind: a rigid variable outside the chain's own)."""
+        rows = fresh_var("T", -(10**9) - next(_ids), "typedtorch.mypy_plugin.rows", self.builder.int_type)
+        batch = _fresh("B", self.builder.int_type)
+        probe = Chain(self.builder)
+        probe.unifier.add_var(batch)
+        out = probe.push(layers, Shape((batch, rows, ok.features[0])))
+        if not isinstance(out, Shape) or len(out.dims) != 3:
+            return False
+        b, t, o = (probe.unifier.resolve(d) for d in out.dims)
+        return _is(b, batch) and _is(t, rows) and (isinstance(ok.out, AnyType) or same(o, ok.out))
 
     def push(self, layers: Sequence[Type], x: Shape) -> Shape | ChainBad | None:
         """The shape a call of the chain on ``x`` returns; None where a layer's result is unknown."""
@@ -476,6 +497,36 @@ def _single_tensor_param(sig: CallableType) -> Shape | None:
 def _is_object(t: Type) -> bool:
     p = get_proper_type(t)
     return isinstance(p, Instance) and p.type.fullname == "builtins.object"
+
+
+def _sequential_item(layer: Instance, sig: Overloaded) -> CallableType | None:
+    """The form of ``Sequential.__call__`` that applies to this one (the plugin reads one
+    signature per layer): the gradual one for unknown sizes, else the row-wise one for
+    one input feature, else ``Tensor[B, *F] -> Tensor[B, Y]``."""
+    if not layer.type.has_base(SEQUENTIAL):
+        return None
+    items = sig.items
+    if all(isinstance(get_proper_type(a), AnyType) for a in _instance_dims(layer)):
+        return items[0]
+    known = [i for i in items if not _gradual_result(i)]
+    return known[0] if known else None
+
+
+def _instance_dims(layer: Instance) -> list[Type]:
+    out: list[Type] = []
+    for a in layer.args:
+        u = get_proper_type(a)
+        if isinstance(u, UnpackType):
+            inner = get_proper_type(u.type)
+            out.extend(inner.items if isinstance(inner, TupleType) else [AnyType(TypeOfAny.special_form)])
+        else:
+            out.append(a)
+    return out
+
+
+def _gradual_result(sig: CallableType) -> bool:
+    shape = tensor_shape(sig.ret_type)
+    return shape is not None and len(shape.dims) == 1 and is_variadic(shape.dims[0])
 
 
 def _is_flex(d: Dim) -> bool:

@@ -273,13 +273,19 @@ class Sequential(Module, Generic[*F, Y]):
     # The first form serves a Sequential whose sizes the checker does not know (a bare
     # `nn.Sequential` annotation; in pyright, whose overloads above leave them Unknown,
     # any Sequential): its call takes and gives a tensor of any shape. A Sequential of
-    # known sizes has a real output size, never `Never`, so mypy picks the second.
+    # known sizes has a real output size, never `Never`, so mypy picks another.
+    # The second: a chain of one input feature (`Sequential[In, Out]`, an MLP) maps every
+    # row, as `Linear` does: `Tensor[B, T, In]` gives `Tensor[B, T, Out]`. (The mypy plugin
+    # types a chain whose layers do not all map rows, one with a BatchNorm1d say, as a
+    # `_Chain` instead, so this form does not let a wrong rank through.)
     @overload
     def __call__(
         self: Sequential[*tuple[Any, ...], Never], x: Tensor[*tuple[Any, ...]]
     ) -> Tensor[*tuple[Any, ...]]: ...
     @overload
-    def __call__(self, x: Tensor[B, *F]) -> Tensor[B, Y]: ...
+    def __call__(self: Sequential[X, Y], x: Tensor[*S, X]) -> Tensor[*S, Y]: ...
+    @overload
+    def __call__(self, x: Tensor[B, *F]) -> Tensor[B, Y]: ...  # type: ignore[overload-cannot-match]
     def __call__(self, x: Any) -> Any:
         out: Any = x
         for layer in self._layers:

@@ -55,8 +55,8 @@ def scale(x: Matrix[B, L[16]]) -> Matrix[B, L[16]]:
     return x * 0.5
 
 
-reveal_type(nn.Linear(4, 16) >> Residual() >> nn.Linear(16, 2))  # R: typedtorch.nn._compose.Sequential[Literal[4], Literal[2]]
-reveal_type(nn.Linear(4, 16) >> scale)  # R: typedtorch.nn._compose.Sequential[Literal[4], Literal[16]]
+reveal_type(nn.Linear(4, 16) >> Residual() >> nn.Linear(16, 2))  # R: typedtorch.nn._compose._Chain[*tuple[typedtorch.nn._linear.Linear[Literal[4], Literal[16]], accept.nn_compose.Residual, typedtorch.nn._linear.Linear[Literal[16], Literal[2]]]]
+reveal_type(nn.Linear(4, 16) >> scale)  # R: typedtorch.nn._compose._Chain[*tuple[typedtorch.nn._linear.Linear[Literal[4], Literal[16]], def [B] (x: typedtorch._tensor.Tensor[B, Literal[16]]) -> typedtorch._tensor.Tensor[B, Literal[16]]]]
 
 # ---- Sequential(...)
 seq = nn.Sequential(nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 10))
@@ -68,7 +68,7 @@ reveal_type(nn.Sequential(nn.Linear(784, 128), nn.ReLU()))  # R: typedtorch.nn._
 reveal_type(nn.Sequential(nn.ReLU(), nn.Linear(784, 128)))  # R: typedtorch.nn._compose.Sequential[Literal[784], Literal[128]]
 reveal_type(nn.Sequential(nn.Linear(784, 128), nn.ReLU(), nn.Dropout(0.5), nn.Linear(128, 10)))  # R: typedtorch.nn._compose.Sequential[Literal[784], Literal[10]]
 reveal_type(nn.Sequential(nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 64), nn.Linear(64, 10)))  # R: typedtorch.nn._compose.Sequential[Literal[784], Literal[10]]
-reveal_type(nn.Sequential(nn.Linear(4, 16), Residual(), nn.Linear(16, 2)))  # R: typedtorch.nn._compose.Sequential[Literal[4], Literal[2]]
+reveal_type(nn.Sequential(nn.Linear(4, 16), Residual(), nn.Linear(16, 2)))  # R: typedtorch.nn._compose._Chain[*tuple[typedtorch.nn._linear.Linear[Literal[4], Literal[16]], accept.nn_compose.Residual, typedtorch.nn._linear.Linear[Literal[16], Literal[2]]]]
 reveal_type(nn.Sequential(nn.Flatten(), nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 10)))  # R: typedtorch.nn._compose._Chain[*tuple[typedtorch.nn._flatten.Flatten, typedtorch.nn._linear.Linear[Literal[784], Literal[128]], typedtorch.nn._activations.ReLU, typedtorch.nn._linear.Linear[Literal[128], Literal[10]]]]
 reveal_type(nn.Sequential(nn.Linear(784, 128), nn.ReLU()) >> nn.Linear(128, 64) >> nn.ReLU())  # R: typedtorch.nn._compose.Sequential[Literal[784], Literal[64]]
 

@@ -31,7 +31,7 @@ def scale(x: Matrix[B, Literal[64]]) -> Matrix[B, Literal[64]]:
     return x * 2.0
 
 
-reveal_type(nn.Sequential(nn.Linear(784, 64), nn.ReLU(), Block(), nn.ReLU(), scale, nn.Linear(64, 10)))  # R: typedtorch.nn._compose.Sequential[Literal[784], Literal[10]]
+reveal_type(nn.Sequential(nn.Linear(784, 64), nn.ReLU(), Block(), nn.ReLU(), scale, nn.Linear(64, 10)))  # R: typedtorch.nn._compose._Chain[*tuple[typedtorch.nn._linear.Linear[Literal[784], Literal[64]], typedtorch.nn._activations.ReLU, accept.plugin_sequential.Block, typedtorch.nn._activations.ReLU, def [B] (x: typedtorch._tensor.Tensor[B, Literal[64]]) -> typedtorch._tensor.Tensor[B, Literal[64]], typedtorch.nn._linear.Linear[Literal[64], Literal[10]]]]
 
 # The typed model checks its input and gives its output.
 mlp = nn.Sequential(nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 10), nn.ReLU())
@@ -52,7 +52,7 @@ reveal_type(inner >> nn.Linear(64, 10))  # R: typedtorch.nn._compose.Sequential[
 loose: nn.Linear[Any, Any] = nn.Linear(3, 4)
 reveal_type(nn.Sequential(loose, nn.ReLU(), nn.Linear(4, 2)))  # R: typedtorch.nn._compose.Sequential[Any, Literal[2]]
 any_tensor: Tensor[*tuple[Any, ...]] = tt.tensor([[0.0] * 784])
-reveal_type(mlp(any_tensor))  # R: typedtorch._tensor.Tensor[Any, Literal[10]]
+reveal_type(mlp(any_tensor))  # R: typedtorch._tensor.Tensor[*tuple[Any, ...], Literal[10]]
 
 # The overloads stop at ten layers; the plugin checks any number.
 reveal_type(nn.Sequential(nn.Linear(8, 8), nn.ReLU(), nn.Linear(8, 8), nn.ReLU(), nn.Linear(8, 8), nn.ReLU(), nn.Linear(8, 8), nn.ReLU(), nn.Linear(8, 8), nn.ReLU(), nn.Linear(8, 4), nn.ReLU()))  # R: typedtorch.nn._compose.Sequential[Literal[8], Literal[4]]

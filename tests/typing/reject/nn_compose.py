@@ -48,7 +48,7 @@ seq(x100)  # E: Sequential[784, 10]: input is Tensor[32, 100], expected Tensor[3
 out: Matrix[L[32], L[5]] = mlp(tt.zeros(32, 784))  # E: Incompatible types in assignment
 # The mypy plugin types the chain from its layers, so the declared type is what is reported.
 wrong: nn.Sequential[L[784], L[5]] = nn.Linear(784, 128) >> nn.ReLU() >> nn.Linear(128, 10)  # E: Incompatible types in assignment (expression has type "Sequential[Literal[784], Literal[10]]", variable has type "Sequential[Literal[784], Literal[5]]")
-mlp(tt.zeros(32, 28, 28))  # E: Sequential[784, 10]: input is Tensor[32, 28, 28], expected Tensor[B, 784] (3 dims, expected 2)  [shape]
+mlp(tt.zeros(32, 28, 28))  # E: Sequential[784, 10]: input is Tensor[32, 28, 28], expected Tensor[32, 28, 784] (last dim: 28 != 784)  [shape]
 
 
 def predict(model: nn.Sequential[L[784], L[10]], x: Matrix[B, L[784]]) -> Matrix[B, L[10]]:
