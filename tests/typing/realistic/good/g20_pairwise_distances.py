@@ -30,4 +30,5 @@ for _ in range(3):
     counts = onehot.sum(dim=0).clamp(min=1.0)  # (4,)
     centroids = (onehot.T @ points) / counts[:, None]
     d = sq_dists(points, centroids)
+nearest, _ = d.min(dim=1)
 print(tuple(d.shape), tuple(centroids.shape), nearest.mean().item())
