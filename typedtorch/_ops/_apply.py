@@ -71,7 +71,12 @@ def apply1(fn: UnaryOp, x: AnyTensor) -> AnyTensor:
     else:
         t = make(out, backend, None)
     if fn.view:
-        t._version = x._version  # views share memory, so they share the version counter
+        # Views share memory, so they share the version counter; its second element
+        # marks it shared, for the in-place rules (see inplace.py).
+        version = x._version
+        if len(version) == 1:
+            version.append(1)
+        t._version = version
     return t
 
 
