@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, TypeAlias, 
 from . import _runtime_types
 from ._backend import Array, Backend, HostArray, backend_of, get_backend, host_array
 from ._dims import D0, A, K, M, N, P, R, S, Size, W, X, Z
+from ._dtypes import NAMES as _DTYPE_NAMES
 from ._dtypes import DType, DTypeLike, as_dtype, dtype_name
 from ._engine import FREED, Function, grad_mode, next_seq, run_backward
 from ._errors import DeviceError, ShapeError
@@ -270,6 +271,8 @@ class Tensor(Generic[*S]):
         out: Tensor[*S] = self
         if isinstance(device, DType) or (device is not None and not isinstance(device, str)):
             device, dtype = None, device
+        elif isinstance(device, str) and device in _DTYPE_NAMES:
+            device, dtype = None, device  # `x.to("float64")`: no device has a dtype's name
         if device is not None:
             target = get_backend(device)
             if target is not self._backend:

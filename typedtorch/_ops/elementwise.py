@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any, ClassVar
 
 from typedtorch import _oprules
@@ -112,9 +113,11 @@ class PowTensor(BinaryOp):
             # b * a^(b-1), and 0 where b == 0 (the limit PyTorch takes, not 0 * inf).
             ga = unbroadcast(xp, xp.where(b == 0, 0.0, g * b * a ** (b - 1)), _sh(a))
         if self.needs[1]:
-            # a^b log a, 0 at a == 0 (where a^b is 0 or 1 and the log is -inf).
-            logs = xp.log(xp.where(a > 0, a, 1.0))
-            gb = unbroadcast(xp, g * self.out * logs, _sh(b))
+            # a^b log a, taken as 0 at a == 0 with b >= 0 (where a^b is 0 or 1), as
+            # PyTorch does; elsewhere the plain formula (nan for a negative base, as there).
+            zero = (a == 0) & (b >= 0)
+            logs = xp.log(xp.where(zero, 1.0, a))
+            gb = unbroadcast(xp, xp.where(zero, 0.0, g * self.out * logs), _sh(b))
         return (ga, gb)
 
 
@@ -353,23 +356,24 @@ class Pow(UnaryOp):
 class RPow(UnaryOp):
     """``c ** x`` for a Python number ``c``."""
 
-    __slots__ = ("c", "out")
+    __slots__ = ("c", "out", "x")
     name = "pow"
-    saves_inputs = False
     saves_output = True
 
     def __init__(self, c: float) -> None:
         self.c = c
 
     def forward(self, x: Array) -> Array:
+        self.x = x  # read by backward only when c == 0
         self.out = self.c**x
         return self.out
 
     def backward(self, g: Array) -> tuple[Array | None, ...]:
-        import math
-
+        xp = self.xp
         if self.c == 0:
-            return (self.xp.zeros_like(g),)
+            # 0 ** x is 0 for x > 0 and 1 at x == 0: no slope there; for x < 0 it is inf
+            # and the formula's -inf stands, as in PyTorch.
+            return (xp.where(self.x >= 0, xp.zeros_like(g), g * (-math.inf)),)
         log_c = math.log(self.c) if self.c > 0 else math.nan  # a negative base has no real log
         return (g * self.out * log_c,)
 

@@ -21,25 +21,47 @@ from ._apply import UnaryOp
 class GetItem(UnaryOp):
     """Basic indexing (ints, slices, None, ...); a view; backward writes into zeros."""
 
-    __slots__ = ("key", "shape", "device")
+    __slots__ = ("key", "shape", "device", "plain", "mid")
     name = "index"
     saves_inputs = False
     view = True
 
     def __init__(self, key: Any) -> None:
         self.key = key
+        # The array API assigns through keys without `None`: backward writes through the
+        # key with its new axes dropped (`plain`), into the shape that key selects (`mid`).
+        self.plain = None if None not in key else tuple(k for k in key if k is not None)
 
     def forward(self, x: Array) -> Array:
         self.shape, self.device = x.shape, x.device
         try:
-            return x[self.key]
+            out = x[self.key]
         except IndexError as e:
             raise IndexError(f"index: {e} (tensor of shape {tuple(x.shape)})") from None
+        if self.plain is not None:
+            self.mid = tuple(d for d, k in zip(out.shape, _out_items(self.key, x.ndim), strict=True) if k is not None)
+        return out
 
     def backward(self, g: Array) -> tuple[Array | None, ...]:
-        out = self.xp.zeros(self.shape, dtype=g.dtype, device=self.device)
-        out[self.key] = g
+        xp = self.xp
+        out = xp.zeros(self.shape, dtype=g.dtype, device=self.device)
+        if self.plain is None:
+            out[self.key] = g
+        else:
+            out[self.plain] = xp.reshape(g, self.mid)
         return (out,)
+
+
+def _out_items(key: tuple[Any, ...], rank: int) -> list[Any]:
+    """The key's item behind each dim of the result: ``None`` for a new axis."""
+    consumed = sum(1 for k in key if k is not None and k is not Ellipsis)
+    items: list[Any] = []
+    for k in key:
+        if k is Ellipsis:
+            items += [slice(None)] * (rank - consumed)
+        elif k is None or isinstance(k, slice):
+            items.append(k)
+    return items
 
 
 class Take(UnaryOp):
