@@ -227,7 +227,9 @@ def test_pow_tensor_exponent(device: str, data: st.DataObject, seed: int) -> Non
 @pytest.mark.parametrize("bounds", [(-1.25, 1.25), (-1.25, None), (None, 1.25), (0.75, 0.75 + 1e-1)])
 @FEW
 @given(shape=shapes(min_dims=0), seed=seeds)
-def test_clamp_numbers(device: str, bounds: tuple[float | None, float | None], shape: tuple[int, ...], seed: int) -> None:
+def test_clamp_numbers(
+    device: str, bounds: tuple[float | None, float | None], shape: tuple[int, ...], seed: int
+) -> None:
     lo, hi = bounds
     x = away_from_zero(rng_of(seed), shape)
     assume(all(b is None or np.abs(x - b).min(initial=1.0) > 1e-3 for b in bounds))  # no kink under the probe
