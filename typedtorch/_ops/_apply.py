@@ -130,7 +130,7 @@ def _promote(fn: BinaryOp, a: AnyTensor, b: AnyTensor) -> tuple[AnyTensor, AnyTe
     """Cast the operands to PyTorch's result dtype (differentiably: a cast is an op)."""
     backend = a._backend
     na, nb = backend.dtype_name(a._data), backend.dtype_name(b._data)
-    target = _dtypes.promote(na, nb)
+    target = _dtypes.promote_dims(na, a._data.ndim == 0, nb, b._data.ndim == 0)
     if na != target:
         a = cast(a, target)
     if nb != target:

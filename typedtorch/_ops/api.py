@@ -440,17 +440,10 @@ def copy_(t: AnyTensor, src: AnyTensor) -> AnyTensor:
     check_tensor(src, "copy_", "src")
     check_tensor(t, "copy_")
     _raise(_oprules.broadcast_to_self("copy_", tuple(t._data.shape), tuple(src._data.shape), R, what="source"))
-    moved = src.to(t.device) if src._backend is not t._backend else src
+    from .inplace import replace
 
-    def compute(x: AnyTensor) -> AnyTensor:
-        # The source broadcast to the tensor's shape, in its dtype; the old values are dropped.
-        out = moved.astype(x.dtype)
-        if tuple(out.shape) != tuple(x.shape):
-            out = out.expand(*x.shape)
-        # Never `src` itself: the tensor takes the result's node, which must be its own.
-        return apply1(Clone(), out) if out is src else out
-
-    return inplace(t, "copy_", compute, src, needs_old_values=False)
+    # Broadcast to the tensor's shape, cast to its dtype, moved to its device.
+    return replace(t, src.to(t.device) if src._backend is not t._backend else src, "copy_")
 
 
 def fill(t: AnyTensor, value: Any, op: str) -> AnyTensor:

@@ -28,11 +28,11 @@ from collections.abc import Callable
 from typing import Any
 
 from typedtorch import _dtypes
-from typedtorch._engine import _grad_enabled, grad_mode
-from typedtorch._errors import ShapeError
+from typedtorch._engine import Function, _grad_enabled, grad_mode, unbroadcast
+from typedtorch._errors import DeviceError, ShapeError
 from typedtorch._tensor import Tensor, make
 
-from ._apply import AnyTensor, check_tensor
+from ._apply import AnyTensor, check_tensor, record
 
 LEAF_MESSAGE = (
     "{op}: in-place change of a leaf tensor that requires grad (a parameter) outside tt.no_grad(); "
@@ -134,19 +134,53 @@ def _write(t: AnyTensor, result: AnyTensor, op: str) -> None:
     t._data[...] = src
 
 
-def fill(t: AnyTensor, value: Any, op: str) -> AnyTensor:
-    """``t.fill_(v)`` / ``t.zero_()``: every element set (never recorded through ``t``'s old values)."""
+class Replace(Function):
+    """``copy_``/``fill_``/``zero_`` recorded: new values from ``src`` (a tensor, or a number
+    when it is None), broadcast and cast to the tensor's; the old values get a zero
+    gradient, as in PyTorch (so a tensor they came from still receives a ``.grad``)."""
+
+    __slots__ = ("xp", "sshape", "sdtype")
+    xp: Any
+    saves_inputs = False
+
+    def backward(self, g: Any) -> tuple[Any, ...]:
+        xp = self.xp
+        gs = None
+        if self.needs[1]:
+            gs = unbroadcast(xp, g, self.sshape)
+            if gs.dtype != self.sdtype:
+                gs = xp.astype(gs, self.sdtype)
+        return (xp.zeros_like(g) if self.needs[0] else None, gs)
+
+
+def replace(t: AnyTensor, src: AnyTensor | float, op: str) -> AnyTensor:
+    """Every element of ``t`` set from ``src`` (a number or a tensor broadcasting to ``t``)."""
     backend = t._backend
 
     def compute(x: AnyTensor) -> AnyTensor:
         xp = backend.xp
-        if isinstance(value, Tensor):
-            if value.ndim != 0:
-                raise ShapeError(f"{op}: the fill value must be a number or a 0-d tensor, got shape {value.shape}")
-            from ._apply import apply2
-            from .elementwise import Add, Mul
+        data = x._data
+        if isinstance(src, Tensor):
+            values = src._data
+            if values.dtype != data.dtype:
+                values = xp.astype(values, data.dtype)
+            out = xp.broadcast_to(values, data.shape) if values.shape != data.shape else values
+        else:
+            out = xp.full(data.shape, src, dtype=data.dtype, device=data.device)
+        fn = Replace()
+        fn.xp = xp
+        if isinstance(src, Tensor):
+            fn.sshape, fn.sdtype = tuple(src._data.shape), src._data.dtype
+        return record(fn, out, backend, (x, src if isinstance(src, Tensor) else None), (x.requires_grad, isinstance(src, Tensor) and src.requires_grad))  # fmt: skip
 
-            return apply2(Add(), apply2(Mul(), x, 0), value)
-        return make(xp.full(x._data.shape, value, dtype=x._data.dtype, device=x._data.device), backend, None)
+    return inplace(t, op, compute, src, needs_old_values=False)
 
-    return inplace(t, op, compute, value, needs_old_values=False)
+
+def fill(t: AnyTensor, value: Any, op: str) -> AnyTensor:
+    """``t.fill_(v)`` / ``t.zero_()``: every element set to a number or a 0-d tensor."""
+    if isinstance(value, Tensor):
+        if value.ndim != 0:
+            raise ShapeError(f"{op}: the fill value must be a number or a 0-d tensor, got shape {value.shape}")
+        if value._backend is not t._backend:
+            raise DeviceError(f"{op}: the fill value is on {value.device}, the tensor on {t.device}")
+    return replace(t, value, op)
