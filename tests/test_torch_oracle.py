@@ -340,6 +340,11 @@ add("split", lambda ns, a, n: a.split(n, dim=-1), lambda d: (lambda s: [d.normal
 add("split sections", lambda ns, a: ns.split(a, [1, 2, 0], dim=0), lambda d: [d.normal((3, 2))])
 add("chunk", lambda ns, a, n, k: a.chunk(n, k), lambda d: (lambda s: [d.normal(s), d(st.integers(1, 5)), d.dim(len(s))])(d.shape(1, 3, 6)))  # fmt: skip
 add("unbind", lambda ns, a, k: a.unbind(k), lambda d: (lambda s: [d.normal(s), d.dim(len(s))])(d.shape(1)))
+add("tt.chunk", lambda ns, a: ns.chunk(a, 2, -1), _one(min_dims=1))
+add("tt.tril", lambda ns, a: ns.tril(a, -1), _one(min_dims=2))
+add("reshape_as", lambda ns, a, b: a.reshape_as(b), lambda d: (lambda s: [d.normal(s), Const(d.normal(s[::-1]))])(d.shape()))  # fmt: skip
+add("conversions", lambda ns, a: [a.item(), float(a), int(a), bool(a), a.tolist(), a.is_floating_point(), a.element_size()], lambda d: [d.normal((1,) * d(st.integers(0, 3)), 3.0)], grad=False)  # fmt: skip
+add("tolist", lambda ns, a: a.tolist(), _one(), grad=False)
 add("tril", lambda ns, a, k: a.tril(k), lambda d: [d.normal(d.shape(2, 4)), d(st.integers(-2, 2))])
 add("triu", lambda ns, a, k: ns.triu(a, diagonal=k), lambda d: [d.normal(d.shape(2, 4)), d(st.integers(-2, 2))])
 add("clone", lambda ns, a: a.clone() * a, _one())
@@ -437,6 +442,20 @@ def _inplace(op: str) -> Callable[..., Any]:
         elif op == "masked_fill_":
             y.masked_fill_(a > 0, 0.5)
             y *= b
+        elif op == "neg_":
+            y.neg_()
+            y = y * b
+        elif op == "pow_":
+            y.pow_(2)
+            y = y * b
+        elif op == "sqrt_":
+            y = a * a + 1.0
+            y.sqrt_()
+            y = y * b
+        elif op == "addcmul_":
+            y.addcmul_(b, a, value=0.5)
+        elif op == "addcdiv_":
+            y.addcdiv_(a, b, value=2.0)
         elif op == "relu_":
             y.relu_()
             y = y * b  # relu saved its output: a second in-place change would be refused (by both)
@@ -445,7 +464,9 @@ def _inplace(op: str) -> Callable[..., Any]:
     return run
 
 
-for _op in ["+=", "-=", "*=", "/=", "add_", "sub_", "mul_", "div_", "clamp_", "copy_", "fill_", "zero_", "masked_fill_", "relu_"]:  # fmt: skip
+_INPLACE = ["+=", "-=", "*=", "/=", "add_", "sub_", "mul_", "div_", "clamp_", "copy_", "fill_", "zero_", "masked_fill_"]
+_INPLACE += ["neg_", "pow_", "sqrt_", "addcmul_", "addcdiv_", "relu_"]
+for _op in _INPLACE:
     add(f"in place {_op}", _inplace(_op), lambda d: (lambda s: [d.normal(s), d.away(s[d(st.integers(0, len(s))) :])])(d.shape()))  # fmt: skip
 
 
@@ -481,6 +502,9 @@ _F = {
     ],
     "tensor dtype=": lambda ns: ns.tensor([1, 2], dtype=ns.float64),
     "one_hot": lambda ns: ns.one_hot(ns.tensor([0, 2, 1]), 4) + ns.one_hot(ns.tensor([[1], [0]])).sum(),
+    "empty": lambda ns: ns.empty(2, 3).shape,  # uninitialised in torch: the shape alone
+    "from_numpy": lambda ns: ns.from_numpy(np.arange(6.0).reshape(2, 3)),
+    "from_dlpack": lambda ns: ns.from_dlpack(np.arange(3, dtype=np.int32)),
 }
 for _name, _fn in _F.items():
     add(_name, lambda ns, fn=_fn: fn(ns), lambda d: [], grad=False)
