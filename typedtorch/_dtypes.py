@@ -114,6 +114,16 @@ def as_dtype(dtype: DTypeLike) -> DType:
     return BY_NAME[dtype_name(dtype)]
 
 
+def native(backend: Any, dtype: DTypeLike) -> Any:
+    """``backend``'s own dtype object for ``dtype``, or a clear error where it has none
+    (array-api-strict, the test device, has no float16)."""
+    name = dtype_name(dtype)
+    try:
+        return backend.dtype(name)
+    except AttributeError:
+        raise TypeError(f"dtype tt.{name} is not available on device {backend.device!r}") from None
+
+
 def is_float(name: str) -> bool:
     return name.startswith("float")
 
@@ -146,6 +156,24 @@ def promote(a: str, b: str) -> str:
         return signed
     wider = {1: "int16", 2: "int32", 4: "int64", 8: "int64"}
     return wider[su]
+
+
+def _category(name: str) -> int:
+    return 0 if name == "bool" else 2 if is_float(name) else 1
+
+
+def promote_dims(a: str, a_scalar: bool, b: str, b_scalar: bool) -> str:
+    """As :func:`promote`, with PyTorch's rule for 0-d tensors: a 0-d operand with a
+    tensor that has dims acts like a Python number of its kind, so it changes the result
+    only when it is of a higher category (bool < integer < floating).
+
+    >>> promote_dims("float32", False, "float64", True), promote_dims("int64", False, "float64", True)
+    ('float32', 'float64')
+    """
+    if a_scalar == b_scalar or a == b:
+        return promote(a, b)
+    shaped, zero = (b, a) if a_scalar else (a, b)
+    return zero if _category(zero) > _category(shaped) else shaped
 
 
 def with_scalar(tensor: str, scalar: object) -> str:

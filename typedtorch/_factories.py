@@ -16,7 +16,7 @@ from typing import Any, overload
 from ._backend import Array, Backend, get_backend, host_array, host_integers, host_random, is_host_array
 from ._backend import from_dlpack as _from_dlpack
 from ._dims import D0, D1, D2, D3, D4, D5, S, Size
-from ._dtypes import DTypeLike, dtype_name
+from ._dtypes import DTypeLike, dtype_name, native
 from ._tensor import AnyTensor, Tensor, adopt, make
 
 
@@ -37,6 +37,7 @@ def _build(name: str, fill: _Fill, shape: tuple[Any, ...], dtype: DTypeLike, dev
             raise ValueError(f"{name}: sizes must be non-negative ints, got {shape}")
     backend = get_backend(device)
     dname = dtype_name(dtype) if dtype is not None else _DEFAULT_FLOAT
+    native(backend, dname)  # a clear error for a dtype the device lacks
     t = make(fill(backend, tuple(int(n) for n in shape), dname), backend, None)
     if requires_grad:
         t.requires_grad_(True)
@@ -45,7 +46,7 @@ def _build(name: str, fill: _Fill, shape: tuple[Any, ...], dtype: DTypeLike, dev
 
 def _constant(value: float) -> _Fill:
     def fill(backend: Backend, shape: tuple[int, ...], dtype: str) -> Array:
-        return backend.xp.full(shape, value, dtype=backend.dtype(dtype), device=backend.native_device)
+        return backend.xp.full(shape, value, dtype=native(backend, dtype), device=backend.native_device)
 
     return fill
 
@@ -254,7 +255,7 @@ def arange(start: float, end: float | None = None, step: float = 1, /, *, dtype:
     if dtype is None:
         dtype = "int64" if all(isinstance(v, int) for v in (start, end, step)) else "float32"
     backend = get_backend(device)
-    data = backend.xp.arange(start, end, step, dtype=backend.dtype(dtype), device=backend.native_device)
+    data = backend.xp.arange(start, end, step, dtype=native(backend, dtype), device=backend.native_device)
     return make(data, backend, None)
 
 
@@ -308,7 +309,7 @@ def eye(n: int, m: int | None = None, /, *, dtype: DTypeLike = None, device: str
             raise ValueError(f"eye: sizes must be non-negative ints, got {n}, {m}")
 
     def fill(backend: Backend, shape: tuple[int, ...], dname: str) -> Array:
-        return backend.xp.eye(shape[0], shape[1], dtype=backend.dtype(dname), device=backend.native_device)
+        return backend.xp.eye(shape[0], shape[1], dtype=native(backend, dname), device=backend.native_device)
 
     return _build("eye", fill, (n, cols), dtype, device, requires_grad)
 
@@ -321,7 +322,7 @@ def linspace(
         raise ValueError(f"linspace: steps must be a non-negative int, got {steps!r}")
     backend = get_backend(device)
     name = dtype_name(dtype) if dtype is not None else _DEFAULT_FLOAT
-    data = backend.xp.linspace(start, end, steps, dtype=backend.dtype(name), device=backend.native_device)
+    data = backend.xp.linspace(start, end, steps, dtype=native(backend, name), device=backend.native_device)
     return make(data, backend, None)
 
 
@@ -369,7 +370,7 @@ def randint(*args: Any, dtype: DTypeLike = None, device: str | None = None) -> A
     backend = get_backend(device)
     name = dtype_name(dtype) if dtype is not None else "int64"
     host = host_integers(low, high, shape)
-    return make(backend.xp.astype(backend.from_host(host), backend.dtype(name)), backend, None)
+    return make(backend.xp.astype(backend.from_host(host), native(backend, name)), backend, None)
 
 
 def _like(

@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, TypeAlias, 
 from . import _runtime_types
 from ._backend import Array, Backend, HostArray, backend_of, get_backend, host_array
 from ._dims import D0, A, K, M, N, P, R, S, Size, W, X, Z
-from ._dtypes import DType, DTypeLike, as_dtype, dtype_name
+from ._dtypes import NAMES as _DTYPE_NAMES
+from ._dtypes import DType, DTypeLike, as_dtype, dtype_name, native
 from ._engine import FREED, Function, grad_mode, next_seq, run_backward
 from ._errors import DeviceError, ShapeError
 
@@ -289,6 +290,8 @@ class Tensor(Generic[*S]):
         out: Tensor[*S] = self
         if isinstance(device, DType) or (device is not None and not isinstance(device, str)):
             device, dtype = None, device
+        elif isinstance(device, str) and device in _DTYPE_NAMES:
+            device, dtype = None, device  # `x.to("float64")`: no device has a dtype's name
         if device is not None:
             target = get_backend(device)
             if target is not self._backend:
@@ -315,9 +318,14 @@ class Tensor(Generic[*S]):
     def astype(self, dtype: DTypeLike) -> Tensor[*S]:
         """A copy converted to ``dtype`` (``tt.float32``, ``"int64"``, ``numpy.bool_``, ...); differentiable."""
         name = dtype_name(dtype)
-        if self._backend.dtype_name(self._data) == name:
+        backend = self._backend
+        if backend.dtype_name(self._data) == name:
             return self
-        return _ops.apply1(_ops.AsType(self._backend.dtype(name)), self)
+        target = native(backend, name)
+        if not backend.is_floating(target):
+            # An integer or boolean result has no gradient (it cannot require grad).
+            return make(backend.xp.astype(self._data, target), backend, None)
+        return _ops.apply1(_ops.AsType(target), self)
 
     def type(self, dtype: DTypeLike) -> Tensor[*S]:
         return self.astype(dtype)
@@ -967,8 +975,10 @@ class Tensor(Generic[*S]):
         keepdim: _bool = False,
         unbiased: _bool | None = None,
     ) -> AnyTensor:
-        """Standard deviation: the square root of :meth:`var`."""
-        return self.var(dim, correction=correction, keepdim=keepdim, unbiased=unbiased).sqrt()
+        """Standard deviation: the square root of :meth:`var` (gradient 0 where it is 0, as PyTorch)."""
+        if unbiased is not None:
+            correction = 1 if unbiased else 0
+        return _ops.apply1(_ops.Std(dim, correction, keepdim), self)
 
     @overload
     def logsumexp(self: Tensor[*R, Z], dim: Literal[-1], keepdim: Literal[False] = False) -> Tensor[*R]: ...

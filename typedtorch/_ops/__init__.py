@@ -79,14 +79,14 @@ from .elementwise import (
 from .indexing import GetItem, Take
 from .inplace import inplace
 from .linalg import MatMul
-from .reduction import AMax, LogSumExp, Mean, Prod, Sum, Var, all_any, argext, max_dim, topk
+from .reduction import AMax, LogSumExp, Mean, Prod, Std, Sum, Var, all_any, argext, max_dim, topk
 from .shape import Cat, Expand, Permute, Reshape, Stack, Tri
 from .softmax import LogSoftmax, Softmax
 
 __all__ = [
     "AMax", "Abs", "Add", "AsType", "Cat", "Clone", "Cos", "Div", "Exp", "Expand", "GetItem", "Log", "Log1p",
     "LogSoftmax", "LogSumExp", "MatMul", "Maximum", "Mean", "Minimum", "Mul", "Neg", "Permute", "Pow", "PowTensor",
-    "Prod", "RPow", "ReLU", "Reshape", "Rsqrt", "Sigmoid", "Sin", "Softmax", "Sqrt", "Stack", "Sub", "Sum", "Take",
+    "Prod", "RPow", "ReLU", "Reshape", "Rsqrt", "Sigmoid", "Sin", "Softmax", "Sqrt", "Stack", "Std", "Sub", "Sum", "Take",
     "Tanh", "ToDevice", "Tri", "Var", "_number", "all_any", "apply1", "apply2", "apply_n", "argext", "cast",
     "check_tensor", "chunk_op", "clamp", "compare", "copy_", "expand_op", "fill", "flatten_op", "gelu", "getitem",
     "inplace", "invert", "iop", "logical", "masked_fill", "max_dim", "nondiff", "permute_dims_op", "permute_op",

@@ -71,7 +71,12 @@ def apply1(fn: UnaryOp, x: AnyTensor) -> AnyTensor:
     else:
         t = make(out, backend, None)
     if fn.view:
-        t._version = x._version  # views share memory, so they share the version counter
+        # Views share memory, so they share the version counter; its second element
+        # marks it shared, for the in-place rules (see inplace.py).
+        version = x._version
+        if len(version) == 1:
+            version.append(1)
+        t._version = version
     return t
 
 
@@ -125,7 +130,7 @@ def _promote(fn: BinaryOp, a: AnyTensor, b: AnyTensor) -> tuple[AnyTensor, AnyTe
     """Cast the operands to PyTorch's result dtype (differentiably: a cast is an op)."""
     backend = a._backend
     na, nb = backend.dtype_name(a._data), backend.dtype_name(b._data)
-    target = _dtypes.promote(na, nb)
+    target = _dtypes.promote_dims(na, a._data.ndim == 0, nb, b._data.ndim == 0)
     if na != target:
         a = cast(a, target)
     if nb != target:

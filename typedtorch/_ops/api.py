@@ -189,6 +189,21 @@ def _is_advanced(k: Any) -> bool:
     return isinstance(k, Tensor | list) or is_host_array(k)
 
 
+def _check_basic(items: list[Any], shape: tuple[int, ...], op: str = "index") -> _oprules.Ok:
+    """Ints, slices, ``None`` and ``...``: their types, then the shape rule (ranges)."""
+    for k in items:
+        if not (k is None or k is Ellipsis or isinstance(k, int | slice)) or isinstance(k, bool):
+            raise TypeError(f"{op}: unsupported index {k!r} of type {type(k).__name__}")
+    for k in items:
+        if isinstance(k, slice):
+            for v in (k.start, k.stop, k.step):
+                if v is not None and (not isinstance(v, int) or isinstance(v, bool)):
+                    raise TypeError(f"{op}: slice bounds must be ints, got {v!r}")
+            if k.step is not None and k.step <= 0:
+                raise ValueError(f"{op}: slice step must be positive, got {k.step} (as in PyTorch)")
+    return _raise(_oprules.getitem(shape, [_item(k) for k in items], R))
+
+
 def getitem(x: AnyTensor, key: Any) -> AnyTensor:
     check_tensor(x, "index")
     backend = x._backend
@@ -196,18 +211,8 @@ def getitem(x: AnyTensor, key: Any) -> AnyTensor:
     items = list(key) if isinstance(key, tuple) else [key]
     adv = [i for i, k in enumerate(items) if _is_advanced(k)]
     if not adv:
-        for k in items:
-            if not (k is None or k is Ellipsis or isinstance(k, int | slice)) or isinstance(k, bool):
-                raise TypeError(f"index: unsupported index {k!r} of type {type(k).__name__}")
-        for k in items:
-            if isinstance(k, slice):
-                for v in (k.start, k.stop, k.step):
-                    if v is not None and not isinstance(v, int):
-                        raise TypeError(f"index: slice bounds must be ints, got {v!r}")
-                if k.step is not None and k.step <= 0:
-                    raise ValueError(f"index: slice step must be positive, got {k.step} (use .flip() to reverse)")
         shape = tuple(x._data.shape)
-        _raise(_oprules.getitem(shape, [_item(k) for k in items], R))
+        _check_basic(items, shape)
         if not any(k is Ellipsis for k in items):
             # The array API wants every dim indexed or an explicit `...`.
             items.append(Ellipsis)
@@ -250,47 +255,96 @@ def _item(k: Any) -> Any:
 
 
 def setitem(x: AnyTensor, key: Any, value: Operand) -> None:
+    """``x[key] = value``: basic keys, one integer index (``x[idx] = v``, along dim 0) or a
+    boolean mask; ``value`` broadcasts to the indexed part and takes ``x``'s dtype."""
     check_tensor(x, "setitem")
     backend = x._backend
+    xp = backend.xp
+    shape = tuple(x._data.shape)
     items = list(key) if isinstance(key, tuple) else [key]
+    scatter: Any = None  # the integer index of `x[idx] = v`, flattened
     if any(_is_advanced(k) for k in items):
         if len(items) != 1:
             raise TypeError("setitem: an index tensor (or list) assignment takes that index alone: x[idx] = v")
         idx = _index_array(x, items[0])
-        norm: Any = idx
+        if idx.dtype == xp.bool:
+            mshape = tuple(idx.shape)
+            if shape[: len(mshape)] != mshape:
+                raise ShapeError(f"setitem: a boolean mask of shape {mshape} does not match a tensor of shape {shape}")
+            target: tuple[int, ...] = (int(xp.sum(xp.astype(idx, xp.int64))), *shape[len(mshape) :])
+            norm: Any = idx
+        else:
+            if not backend.is_integral(idx.dtype):
+                raise TypeError(f"setitem: an index must hold integers or booleans, got {backend.dtype_name(idx)}")
+            if not shape:
+                raise IndexError("setitem: a 0-d tensor has no dim to index")
+            n = shape[0]
+            flat = xp.reshape(idx, (-1,))
+            if math.prod(flat.shape):
+                lo, hi = int(xp.min(flat)), int(xp.max(flat))
+                if lo < -n or hi >= n:
+                    raise IndexError(
+                        f"setitem: index {lo if lo < -n else hi} is out of range for dim 0 of size {n} "
+                        f"(tensor of shape {shape})"
+                    )
+            scatter = xp.where(flat < 0, flat + n, flat)
+            target = (*idx.shape, *shape[1:])
+            norm = None
     else:
+        verdict = _check_basic(items, shape, "setitem")
+        target = tuple(int(d) for d in verdict.dims)  # type: ignore[call-overload]
         norm = tuple([*items, Ellipsis]) if Ellipsis not in items else tuple(items)
     if isinstance(value, Tensor):
         if value._backend is not backend:
             raise DeviceError(f"setitem: value on {value.device} for a tensor on {x.device}")
         vdata = value._data
         if backend.dtype_name(vdata) != backend.dtype_name(x._data):
-            vdata = backend.xp.astype(vdata, x._data.dtype)
+            vdata = xp.astype(vdata, x._data.dtype)
     elif isinstance(value, _SCALAR_TYPES):
-        vdata = backend.xp.asarray(value, dtype=x._data.dtype, device=backend.native_device)
+        vdata = xp.asarray(value, dtype=x._data.dtype, device=backend.native_device)
     else:
         raise TypeError(f"setitem: value must be a tensor or a number, got {type(value).__name__}")
+    vshape = tuple(vdata.shape)
+    if vshape != target:
+        verdict = _oprules.broadcast_to_self("setitem", target, vshape, R, what="value")
+        if isinstance(verdict, _oprules.Bad):
+            raise ShapeError(
+                f"setitem: a value of shape {vshape} does not fit x[{_key_text(key)}], of shape {target} "
+                f"(the tensor is {shape}; the value must broadcast to the indexed part without changing it)"
+            )
 
     def compute(old: AnyTensor) -> AnyTensor:
-        fn = SetItem()
-        fn.xp, fn.key = backend.xp, norm
-        try:
-            out = fn.forward(old._data, vdata)
-        except (ValueError, IndexError) as e:
-            raise ShapeError(
-                f"setitem: cannot assign a value of shape {tuple(vdata.shape)} to x[{key!r}] of a tensor of shape {x.shape}: {e}"
-            ) from None
+        fn = SetItem(norm, scatter, target)
+        fn.xp = xp
+        out = fn.forward(old._data, vdata)
         vt = value if isinstance(value, Tensor) else None
         needs = (old.requires_grad, bool(vt is not None and vt.requires_grad))
         if any(needs) and _grad_enabled.get():
             from typedtorch._engine import next_seq
 
+            fn.vdtype = vt._data.dtype if vt is not None else None
             fn.parents, fn.needs = (old, vt), needs
             fn.seq = next_seq()
             return make(out, backend, fn)
         return make(out, backend, None)
 
     inplace(x, "setitem", compute, value, needs_old_values=False)
+
+
+def _key_text(key: Any) -> str:
+    """An index as it was written: ``0:2, None, ...``."""
+
+    def one(k: Any) -> str:
+        if isinstance(k, slice):
+            text = ("" if k.start is None else str(k.start)) + ":" + ("" if k.stop is None else str(k.stop))
+            return text + (f":{k.step}" if k.step is not None else "")
+        if k is Ellipsis:
+            return "..."
+        if isinstance(k, Tensor):
+            return f"<index tensor of shape {k.shape}>"
+        return repr(k)
+
+    return ", ".join(one(k) for k in key) if isinstance(key, tuple) else one(key)
 
 
 # ------------------------------------------------------------------- elementwise
@@ -384,16 +438,10 @@ def copy_(t: AnyTensor, src: AnyTensor) -> AnyTensor:
     check_tensor(src, "copy_", "src")
     check_tensor(t, "copy_")
     _raise(_oprules.broadcast_to_self("copy_", tuple(t._data.shape), tuple(src._data.shape), R, what="source"))
-    moved = src.to(t.device) if src._backend is not t._backend else src
+    from .inplace import replace
 
-    def compute(x: AnyTensor) -> AnyTensor:
-        # The source broadcast to the tensor's shape, in its dtype; the old values are dropped.
-        out = moved.astype(x.dtype)
-        if tuple(out.shape) != tuple(x.shape):
-            out = out.expand(*x.shape)
-        return out
-
-    return inplace(t, "copy_", compute, src, needs_old_values=False)
+    # Broadcast to the tensor's shape, cast to its dtype, moved to its device.
+    return replace(t, src.to(t.device) if src._backend is not t._backend else src, "copy_")
 
 
 def fill(t: AnyTensor, value: Any, op: str) -> AnyTensor:

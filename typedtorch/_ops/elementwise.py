@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any, ClassVar
 
 from typedtorch import _oprules
@@ -112,9 +113,11 @@ class PowTensor(BinaryOp):
             # b * a^(b-1), and 0 where b == 0 (the limit PyTorch takes, not 0 * inf).
             ga = unbroadcast(xp, xp.where(b == 0, 0.0, g * b * a ** (b - 1)), _sh(a))
         if self.needs[1]:
-            # a^b log a, 0 at a == 0 (where a^b is 0 or 1 and the log is -inf).
-            logs = xp.log(xp.where(a > 0, a, 1.0))
-            gb = unbroadcast(xp, g * self.out * logs, _sh(b))
+            # a^b log a, taken as 0 at a == 0 with b >= 0 (where a^b is 0 or 1), as
+            # PyTorch does; elsewhere the plain formula (nan for a negative base, as there).
+            zero = (a == 0) & (b >= 0)
+            logs = xp.log(xp.where(zero, 1.0, a))
+            gb = unbroadcast(xp, xp.where(zero, 0.0, g * self.out * logs), _sh(b))
         return (ga, gb)
 
 
@@ -272,9 +275,10 @@ def where(cond: AnyTensor, a: Operand, b: Operand) -> AnyTensor:
             raise TypeError(f"where: unsupported operand type {type(t).__name__}; wrap arrays with tt.tensor()")
     # Dtypes: PyTorch's promotion between the two values (numbers never change a tensor's).
     if len(tensors) == 2 and tensors[0]._data.dtype != tensors[1]._data.dtype:
-        from typedtorch._dtypes import promote
+        from typedtorch._dtypes import promote_dims
 
-        target = promote(backend.dtype_name(tensors[0]._data), backend.dtype_name(tensors[1]._data))
+        d0, d1 = tensors[0]._data, tensors[1]._data
+        target = promote_dims(backend.dtype_name(d0), d0.ndim == 0, backend.dtype_name(d1), d1.ndim == 0)
         a, b = cast(a, target), cast(b, target)  # type: ignore[arg-type]
     elif len(tensors) == 1:
         t = tensors[0]
@@ -353,23 +357,24 @@ class Pow(UnaryOp):
 class RPow(UnaryOp):
     """``c ** x`` for a Python number ``c``."""
 
-    __slots__ = ("c", "out")
+    __slots__ = ("c", "out", "x")
     name = "pow"
-    saves_inputs = False
     saves_output = True
 
     def __init__(self, c: float) -> None:
         self.c = c
 
     def forward(self, x: Array) -> Array:
+        self.x = x  # read by backward only when c == 0
         self.out = self.c**x
         return self.out
 
     def backward(self, g: Array) -> tuple[Array | None, ...]:
-        import math
-
+        xp = self.xp
         if self.c == 0:
-            return (self.xp.zeros_like(g),)
+            # 0 ** x is 0 for x > 0 and 1 at x == 0: no slope there; for x < 0 it is inf
+            # and the formula's -inf stands, as in PyTorch.
+            return (xp.where(self.x >= 0, xp.zeros_like(g), g * (-math.inf)),)
         log_c = math.log(self.c) if self.c > 0 else math.nan  # a negative base has no real log
         return (g * self.out * log_c,)
 
@@ -558,6 +563,57 @@ class Clamp(UnaryOp):
         return (g * xp.astype(keep, g.dtype),)
 
 
+class ClampTensors(Function):
+    """``clamp(x, min, max)`` with tensor bounds (either may be None), broadcasting by the
+    rule. PyTorch's gradient: ``x`` where ``min <= x <= max`` (ties at a bound go to
+    ``x``), ``min`` where ``x < min``, ``max`` where ``x > max``; where ``min > max`` the
+    result is ``max``, which then takes the gradient."""
+
+    __slots__ = ("xp", "x", "lo", "hi")
+    xp: Any
+
+    def forward(self, x: Array, lo: Array | None, hi: Array | None) -> Array:
+        xp = self.xp
+        self.x, self.lo, self.hi = x, lo, hi
+        out = x
+        if lo is not None:
+            out = xp.maximum(out, lo)
+        if hi is not None:
+            out = xp.minimum(out, hi)
+        return out
+
+    def backward(self, g: Array) -> tuple[Array | None, ...]:
+        xp, x, lo, hi = self.xp, self.x, self.lo, self.hi
+        g = xp.broadcast_to(g, _broadcast_shape(x, lo, hi))
+        zero = xp.zeros_like(g)
+        above = None if lo is None else x >= lo
+        below = None if hi is None else x <= hi
+        keep = above if below is None else below if above is None else above & below
+        gx = unbroadcast(xp, xp.where(keep, g, zero), _sh(x)) if self.needs[0] else None
+        glo = ghi = None
+        # PyTorch's conditions exactly, including min == max, where x < min sends the
+        # gradient nowhere (its `min < max` is strict).
+        if lo is not None and self.needs[1]:
+            low = ~above if hi is None else ~above & (lo < hi)
+            glo = unbroadcast(xp, xp.where(low, g, zero), _sh(lo))
+        if hi is not None and self.needs[2]:
+            high = ~below if lo is None else ~below | (hi < lo)
+            ghi = unbroadcast(xp, xp.where(high, g, zero), _sh(hi))
+        return (gx, glo, ghi)
+
+
+def _broadcast_shape(*arrays: Array | None) -> tuple[int, ...]:
+    shape: tuple[int, ...] = ()
+    for a in arrays:
+        if a is not None:
+            s = _sh(a)
+            if len(s) > len(shape):
+                shape = (1,) * (len(s) - len(shape)) + shape
+            s = (1,) * (len(shape) - len(s)) + s
+            shape = tuple(max(p, q) if min(p, q) != 0 else 0 for p, q in zip(shape, s, strict=True))
+    return shape
+
+
 class AsType(UnaryOp):
     __slots__ = ("dtype", "src")
     name = "to"
@@ -592,15 +648,44 @@ def clamp(x: AnyTensor, lo: Operand | None, hi: Operand | None) -> AnyTensor:
     if lo is None and hi is None:
         raise ValueError("clamp: at least one of min and max must be given")
     if isinstance(lo, Tensor) or isinstance(hi, Tensor):
-        from ._apply import apply2
-
-        out = x
-        if lo is not None:
-            out = apply2(Maximum(), out, lo)
-        if hi is not None:
-            out = apply2(Minimum(), out, hi)
-        return out
+        return _clamp_tensors(x, lo, hi)
     for v in (lo, hi):
         if v is not None and not isinstance(v, _SCALAR_TYPES):
             raise TypeError(f"clamp: min and max must be numbers or tensors, got {type(v).__name__}")
-    return apply1(Clamp(lo, hi), x)
+    # numpy's float64 scalars as plain floats (strict arrays compare only with those).
+    return apply1(Clamp(None if lo is None else _number(lo), None if hi is None else _number(hi)), x)
+
+
+def _clamp_tensors(x: AnyTensor, lo: Operand | None, hi: Operand | None) -> AnyTensor:
+    backend = x._backend
+    xp = backend.xp
+    bounds: list[AnyTensor | None] = []
+    for v in (lo, hi):
+        if v is None or isinstance(v, Tensor):
+            if v is not None and v._backend is not backend:
+                raise DeviceError(f"clamp: tensors on different devices: {backend.device} and {v._backend.device}")
+            bounds.append(v)
+        elif isinstance(v, _SCALAR_TYPES):  # one bound a tensor, the other a number
+            bounds.append(
+                make(xp.asarray(_number(v), dtype=x._data.dtype, device=backend.native_device), backend, None)
+            )
+        else:
+            raise TypeError(f"clamp: min and max must be numbers or tensors, got {type(v).__name__}")
+    for b in bounds:
+        if b is not None:
+            verdict = _oprules.broadcast_to_self(
+                "clamp", tuple(x._data.shape), tuple(b._data.shape), _oprules.RUNTIME, what="bound"
+            )
+            if isinstance(verdict, _oprules.Bad):
+                raise ShapeError(verdict.message)
+    # The bounds take x's dtype (a clamp never changes it, as PyTorch's clamp of a float tensor).
+    arrays = [None if b is None else (b._data if b._data.dtype == x._data.dtype else xp.astype(b._data, x._data.dtype)) for b in bounds]  # fmt: skip
+    fn = ClampTensors()
+    fn.xp = xp
+    out = fn.forward(x._data, arrays[0], arrays[1])
+    needs = (x.requires_grad, bool(bounds[0] is not None and bounds[0].requires_grad), bool(bounds[1] is not None and bounds[1].requires_grad))  # fmt: skip
+    if any(needs) and grad_mode.enabled:
+        fn.parents, fn.needs = (x, bounds[0], bounds[1]), needs
+        fn.seq = next_seq()
+        return make(out, backend, fn)
+    return make(out, backend, None)

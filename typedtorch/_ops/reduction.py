@@ -68,12 +68,11 @@ class Sum(UnaryOp):
         self.shape = tuple(x.shape)
         self.ax = axes(self.name, self.shape, self.dim)
         xp = self.xp
+        if not xp.isdtype(x.dtype, "real floating"):
+            x = xp.astype(x, xp.int64)  # PyTorch sums integers (and booleans) as int64
         if not x.shape:
             return x + 0
-        out = xp.sum(x, axis=self.ax, keepdims=self.keepdim)
-        if not xp.isdtype(x.dtype, "real floating"):
-            out = xp.astype(out, xp.int64)  # PyTorch sums integers (and booleans) as int64
-        return out
+        return xp.sum(x, axis=self.ax, keepdims=self.keepdim)
 
     def backward(self, g: Array) -> tuple[Array | None, ...]:
         return (_spread(self.xp, g, self.ax, self.keepdim, self.shape),)
@@ -264,6 +263,24 @@ class Var(UnaryOp):
         denom = self.n - self.correction
         scale = 2.0 / denom if denom > 0 else float("nan")
         return (_spread(self.xp, g, self.ax, self.keepdim, self.shape) * self.centered * scale,)
+
+
+class Std(Var):
+    """The standard deviation, ``sqrt(var)``, as one op: where it is 0 (a constant slice) its
+    gradient is 0, as PyTorch's, not the ``0 / 0`` that chaining ``sqrt`` would give."""
+
+    __slots__ = ("out",)
+    name = "std"
+
+    def forward(self, x: Array) -> Array:
+        self.out = self.xp.sqrt(super().forward(x))
+        return self.out
+
+    def backward(self, g: Array) -> tuple[Array | None, ...]:
+        xp, out = self.xp, self.out
+        flat = out == 0
+        gv = xp.where(flat, xp.zeros_like(g), g / (2.0 * xp.where(flat, xp.ones_like(out), out)))
+        return super().backward(gv)
 
 
 class LogSumExp(UnaryOp):

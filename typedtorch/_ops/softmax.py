@@ -21,6 +21,9 @@ class Softmax(UnaryOp):
     def forward(self, x: Array) -> Array:
         xp = self.xp
         d = _check(self.name, x, self.dim)
+        if d is None:  # a Scalar is one row of one element, as in PyTorch
+            self.out = xp.ones_like(x)
+            return self.out
         m = xp.max(x, axis=d, keepdims=True)
         # A row that is all -inf (fully masked) would be nan from -inf - -inf; PyTorch
         # gives nan there too, so only finite maxima are subtracted.
@@ -31,6 +34,8 @@ class Softmax(UnaryOp):
 
     def backward(self, g: Array) -> tuple[Array | None, ...]:
         out = self.out
+        if out.ndim == 0:
+            return (self.xp.zeros_like(g),)
         return (out * (g - self.xp.sum(g * out, axis=self.dim, keepdims=True)),)
 
 
@@ -46,6 +51,9 @@ class LogSoftmax(UnaryOp):
     def forward(self, x: Array) -> Array:
         xp = self.xp
         d = _check(self.name, x, self.dim)
+        if d is None:
+            self.out = xp.zeros_like(x)
+            return self.out
         m = xp.max(x, axis=d, keepdims=True)
         m = xp.where(xp.isfinite(m), m, xp.zeros_like(m))
         shifted = x - m
@@ -54,12 +62,19 @@ class LogSoftmax(UnaryOp):
 
     def backward(self, g: Array) -> tuple[Array | None, ...]:
         xp = self.xp
+        if g.ndim == 0:
+            return (xp.zeros_like(g),)
         return (g - xp.exp(self.out) * xp.sum(g, axis=self.dim, keepdims=True),)
 
 
-def _check(op: str, x: Array, dim: int) -> int:
+def _check(op: str, x: Array, dim: int) -> int | None:
+    """The axis, or None for a Scalar (whose only dims are 0 and -1, as in PyTorch)."""
+    if not isinstance(dim, int) or isinstance(dim, bool):
+        raise TypeError(f"{op}: dim must be an int, got {type(dim).__name__}")
     if x.ndim == 0:
-        raise ShapeError(f"{op}: needs at least one dim, got a Scalar (shape ())")
+        if dim not in (0, -1):
+            raise IndexError(f"{op}: dim {dim} is out of range for a Scalar (dims -1 and 0)")
+        return None
     d = _oprules.norm_dim(dim, x.ndim)
     if d is None:
         raise IndexError(_oprules.reduce(op, tuple(x.shape), dim, False, _oprules.RUNTIME).message)  # type: ignore[union-attr]
