@@ -48,7 +48,6 @@ import numpy as np  # noqa: E402
 
 import typedtorch as tt  # noqa: E402
 from typedtorch import nn, optim  # noqa: E402
-from typedtorch._dims import Size  # noqa: E402
 
 LENGTH = 6
 DIGITS = 5
@@ -73,7 +72,7 @@ H = TypeVar("H", bound=int | Literal[0])
 class Block(nn.Module, Generic[D, H]):
     """``x + attn(LN(x))``, then ``x + MLP(LN(x))``: ``Tensor[B, T, D]`` to the same shape."""
 
-    def __init__(self, dim: Size[D], heads: Size[H]) -> None:
+    def __init__(self, dim: D, heads: H) -> None:
         super().__init__()
         self.ln1 = nn.LayerNorm(dim)
         self.attn = nn.MultiheadAttention(dim, heads, batch_first=True)
@@ -92,7 +91,7 @@ class Block(nn.Module, Generic[D, H]):
 class GPT(nn.Module, Generic[V, D]):
     """Tokens ``Tensor[B, T]`` (``T <= max_len``) to next-token logits ``Tensor[B, T, V]``."""
 
-    def __init__(self, vocab: Size[V], dim: Size[D], heads: int, layers: int, max_len: int) -> None:
+    def __init__(self, vocab: V, dim: D, heads: int, layers: int, max_len: int) -> None:
         super().__init__()
         self.tok = nn.Embedding(vocab, dim)
         self.pos = nn.Embedding(max_len, dim)
