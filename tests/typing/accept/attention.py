@@ -47,6 +47,8 @@ xs = x.transpose(0, 1)
 reveal_type(xs)  # R: typedtorch._tensor.Tensor[Literal[64], Literal[8], Literal[128]]
 reveal_type(mha(xs, xs, xs))  # R: tuple[typedtorch._tensor.Tensor[Literal[64], Literal[8], Literal[128]], typedtorch._tensor.Tensor[Literal[8], Literal[64], Literal[64]]]
 reveal_type(mha(xs, xs, xs, key_padding_mask=tt.zeros(8, 64) > 0)[0])  # R: typedtorch._tensor.Tensor[Literal[64], Literal[8], Literal[128]]
+memory_s = memory.transpose(0, 1)
+reveal_type(mha(xs, memory_s, memory_s, key_padding_mask=tt.zeros(8, 10) > 0)[1])  # R: typedtorch._tensor.Tensor[Literal[8], Literal[64], Literal[10]]
 
 q = tt.randn(8, 4, 64, 32)  # (batch, heads, positions, head size)
 reveal_type(F.scaled_dot_product_attention(q, q, q, is_causal=True))  # R: typedtorch._tensor.Tensor[Literal[8], Literal[4], Literal[64], Literal[32]]
