@@ -106,7 +106,7 @@ def layer_norm_backward(
 
 
 class Adam:
-    """typedtorch's (and PyTorch's) Adam arithmetic, in place."""
+    """typedtorch's (and PyTorch's) Adam arithmetic, in place (``torch.lerp``'s arrangement for the mean)."""
 
     def __init__(self, params: dict[str, np.ndarray], lr: float) -> None:
         self.params, self.lr, self.t = params, lr, 0
@@ -116,19 +116,16 @@ class Adam:
     def step(self, grads: dict[str, np.ndarray]) -> None:
         self.t += 1
         b1, b2, eps = 0.9, 0.999, 1e-8
-        c1, c2 = self.lr / (1.0 - b1**self.t), math.sqrt(1.0 - b2**self.t)
+        step_size, c2 = self.lr / (1.0 - b1**self.t), math.sqrt(1.0 - b2**self.t)
         for k, p in self.params.items():
             g, m, v = grads[k], self.m[k], self.v[k]
-            m *= b1
-            m += (1.0 - b1) * g
+            m += (g - m) * (1.0 - b1)
             v *= b2
-            v += (1.0 - b2) * (g * g)
+            v += (1.0 - b2) * g * g
             denom = np.sqrt(v)
             denom /= c2
             denom += eps
-            update = m / denom
-            update *= c1
-            p -= update
+            p += (-step_size * m) / denom
 
 
 def make_step(c: Config, sections: dict[str, float] | None = None) -> Callable[[int], float]:
@@ -187,19 +184,20 @@ def make_step(c: Config, sections: dict[str, float] | None = None) -> Callable[[
         tick("other")
         h2, xh2, rs2 = layer_norm(x1.reshape(n, d), p["ln2.weight"], p["ln2.bias"])
         tick("layernorm")
-        z1 = h2.reshape(bsz, t_len, d) @ p["fc1.weight"]
+        # Linear layers as typedtorch's: one 2-D product forward, a batched one for the input's gradient.
+        z1 = (h2 @ p["fc1.weight"]).reshape(bsz, t_len, -1)
         z1 += p["fc1.bias"]
         tick("matmul")
         g1, dg1 = gelu(z1)
         tick("gelu")
-        z2 = g1 @ p["fc2.weight"]
+        z2 = (g1.reshape(n, -1) @ p["fc2.weight"]).reshape(bsz, t_len, d)
         z2 += p["fc2.bias"]
         tick("matmul")
         x2 = x1 + z2
         tick("other")
         h3, xh3, rs3 = layer_norm(x2.reshape(n, d), p["lnf.weight"], p["lnf.bias"])
         tick("layernorm")
-        logits = (h3.reshape(bsz, t_len, d) @ p["head.weight"]).reshape(n, v_size)
+        logits = h3 @ p["head.weight"]
         tick("matmul")
         onehot = (target.reshape(n, 1) == classes).astype(np.float32)
         shifted = logits - np.maximum.reduce(logits, axis=1, keepdims=True)

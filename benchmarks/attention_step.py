@@ -1,9 +1,10 @@
 """One training step of a pre-LayerNorm decoder block: typedtorch, hand-written numpy, PyTorch.
 
-    python benchmarks/attention_step.py                  # 7 rounds, all three
+    python benchmarks/attention_step.py                  # 7 rounds, all four
     python benchmarks/attention_step.py --rounds 3 --impls numpy typedtorch
     python benchmarks/attention_step.py --breakdown      # where the numpy reference's time goes
     python benchmarks/attention_step.py --profile        # typedtorch under cProfile, by function
+    python benchmarks/attention_step.py --profile ops    # the same, the block written out with view/transpose
 
 The block (``attention_workload.py``): vocab 64, d 128, 4 heads, MLP 512 with exact
 GELU, batch 32 x seq 64, causal, token + position embeddings, three LayerNorms, an
@@ -21,11 +22,14 @@ the numpy reference's losses exactly (the same arithmetic in the same order);
 PyTorch's are shown with their largest relative difference. PyTorch is skipped when
 it is not installed (``pip install torch==2.13.0``; never a dependency).
 
-``--malloc kept`` runs every child with ``MALLOC_MMAP_THRESHOLD_`` and
-``MALLOC_TRIM_THRESHOLD_`` set (see ``KEPT``). With glibc's defaults, numpy's fresh
-arrays for every op come from pages the kernel has just handed back, and the page
-faults cost the numpy-based implementations a third of their step (PyTorch's
-allocator reuses its memory); ``kept`` shows the step without them.
+Memory: typedtorch's CPU backend tells glibc to keep freed memory (``mallopt``, see
+``typedtorch/_backend.py``), so by default (``--malloc kept``) every child runs with the
+same setting through ``MALLOC_MMAP_THRESHOLD_`` and ``MALLOC_TRIM_THRESHOLD_`` (see
+``KEPT``): the numpy reference gets what typedtorch does by itself. ``--malloc default``
+runs every child with glibc's defaults (``TYPEDTORCH_MALLOC=default`` for typedtorch):
+numpy's fresh arrays for every op then come from pages the kernel has just handed
+back, and the page faults cost the numpy-based implementations a third of their step
+(PyTorch's allocator reuses its memory).
 """
 
 from __future__ import annotations
@@ -41,7 +45,13 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-IMPLS = {"numpy": "attention_numpy", "typedtorch": "attention_typedtorch", "torch": "attention_torch"}
+# name: (module, arguments of its make_step after the config)
+IMPLS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "numpy": ("attention_numpy", ()),
+    "typedtorch": ("attention_typedtorch", ("layer",)),
+    "typedtorch-ops": ("attention_typedtorch", ("ops",)),
+    "torch": ("attention_torch", ()),
+}
 CHECK_STEPS = 8
 ENV = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
 # --malloc kept: glibc keeps freed memory (up to 256 MiB at the top of the heap, and
@@ -56,9 +66,10 @@ def child(impl: str, repeats: int) -> None:
     sys.path.insert(0, str(HERE))
     from attention_workload import CONFIG
 
-    module = __import__(IMPLS[impl])
+    name, extra = IMPLS[impl]
+    module = __import__(name)
     with threadpool_limits(1):
-        step = module.make_step(CONFIG)
+        step = module.make_step(CONFIG, *extra)
         losses = [float(step(i)) for i in range(CHECK_STEPS)]
         for i in range(CONFIG.steps // 2):  # warm-up
             step(i)
@@ -106,7 +117,7 @@ def breakdown(steps: int) -> None:
         print(f"  {name:10s} {sec / steps * 1e3:7.2f} ms  {100 * sec / total:5.1f}%")
 
 
-def profile(steps: int) -> None:
+def profile(steps: int, variant: str = "layer") -> None:
     """typedtorch's step under cProfile: the functions with the most time of their own."""
     import cProfile
     import pstats
@@ -118,7 +129,7 @@ def profile(steps: int) -> None:
     from attention_workload import CONFIG
 
     with threadpool_limits(1):
-        step = attention_typedtorch.make_step(CONFIG)
+        step = attention_typedtorch.make_step(CONFIG, variant)  # type: ignore[arg-type]
         for i in range(4):
             step(i)
         prof = cProfile.Profile()
@@ -135,24 +146,31 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3, help="timed repeats per child process")
     parser.add_argument("--impls", nargs="+", default=list(IMPLS))
     parser.add_argument("--breakdown", action="store_true", help="time the numpy reference's parts instead")
-    parser.add_argument("--profile", action="store_true", help="profile typedtorch's step instead")
+    parser.add_argument(
+        "--profile",
+        nargs="?",
+        const="layer",
+        choices=["layer", "ops"],
+        help="profile typedtorch's step instead (ops: the block written out with the core's shape ops)",
+    )
     parser.add_argument(
         "--malloc",
         choices=["default", "kept"],
-        default="default",
-        help="kept: every child runs with glibc told to keep freed memory (no page faults on fresh arrays)",
+        default="kept",
+        help="kept (default): every child runs with glibc told to keep freed memory, as typedtorch's backend "
+        "does by itself; default: glibc's defaults for all (page faults on fresh arrays)",
     )
     parser.add_argument("--child", metavar="IMPL", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(args.child, args.repeats)
         return
-    env = dict(ENV, **KEPT) if args.malloc == "kept" else ENV
+    env = dict(ENV, **KEPT) if args.malloc == "kept" else dict(ENV, TYPEDTORCH_MALLOC="default")
+    for name in KEPT if args.malloc == "default" else ():
+        env.pop(name, None)
     if args.breakdown or args.profile:
-        code = (
-            f"import sys; sys.path.insert(0, {str(HERE)!r}); import attention_step; "
-            f"attention_step.{'breakdown' if args.breakdown else 'profile'}(30)"
-        )
+        call = "breakdown(30)" if args.breakdown else f"profile(30, {args.profile!r})"
+        code = f"import sys; sys.path.insert(0, {str(HERE)!r}); import attention_step; attention_step.{call}"
         subprocess.run([sys.executable, "-c", code], check=True, env=env)
         return
 
@@ -172,17 +190,23 @@ def main() -> None:
 
     pairs = [
         (a, b)
-        for a, b in (("typedtorch", "numpy"), ("typedtorch", "torch"), ("numpy", "torch"))
+        for a, b in (
+            ("typedtorch", "numpy"),
+            ("typedtorch", "torch"),
+            ("typedtorch-ops", "numpy"),
+            ("typedtorch-ops", "torch"),
+            ("numpy", "torch"),
+        )
         if a in results and b in results
     ]
     for clock, key in (("wall", "ms"), ("CPU", "cpu")):
         print(f"\n{clock} time, ms per step: median (per-round medians min-max)")
         for impl in impls:
             rounds = sorted(results[impl][key + "_r"])
-            print(f"  {impl:11s} {statistics.median(results[impl][key]):7.1f}  ({rounds[0]:.1f}-{rounds[-1]:.1f})")
+            print(f"  {impl:14s} {statistics.median(results[impl][key]):7.1f}  ({rounds[0]:.1f}-{rounds[-1]:.1f})")
         for a, b in pairs:
             ratios = sorted(x / y for x, y in zip(results[a][key + "_r"], results[b][key + "_r"], strict=True))
-            print(f"  {a + ' / ' + b:20s} {statistics.median(ratios):.2f}  ({ratios[0]:.2f}-{ratios[-1]:.2f})")
+            print(f"  {a + ' / ' + b:23s} {statistics.median(ratios):.2f}  ({ratios[0]:.2f}-{ratios[-1]:.2f})")
 
     if "numpy" in results:
         print(f"\nlosses over the first {CHECK_STEPS} steps, against the numpy reference:")
@@ -196,7 +220,7 @@ def main() -> None:
             else:
                 rel = max(abs(a - b) / max(abs(b), 1e-30) for a, b in zip(got, ref, strict=True))
                 verdict = f"max relative difference {rel:.1e}"
-            print(f"  {impl:11s} {verdict}  (first loss {got[0]:.6f}, last {got[-1]:.6f})")
+            print(f"  {impl:14s} {verdict}  (first loss {got[0]:.6f}, last {got[-1]:.6f})")
 
 
 if __name__ == "__main__":

@@ -533,37 +533,6 @@ def test_mha_call_errors() -> None:
         bf(tt.zeros(3, 5, 4), tt.zeros(3, 5, 8), tt.zeros(3, 5, 8))  # type: ignore[call-overload]
 
 
-# ----------------------------------------------------------------- the example
-
-
-def test_transformer_example_quick_run(capsys: pytest.CaptureFixture[str]) -> None:
-    """``examples/transformer.py`` end to end on a tiny task, and its one-pass accuracy
-    against real greedy generation (they must agree exactly)."""
-    import importlib.util
-    import sys
-    from pathlib import Path
-
-    path = Path(__file__).resolve().parents[1] / "examples" / "transformer.py"
-    spec = importlib.util.spec_from_file_location("transformer_example", path)
-    assert spec is not None and spec.loader is not None
-    example = importlib.util.module_from_spec(spec)
-    sys.modules["transformer_example"] = example
-    spec.loader.exec_module(example)
-    status = example.main(["--length", "3", "--digits", "3", "--dim", "16", "--heads", "2", "--layers", "1",
-                           "--epochs", "2", "--batch-size", "8"])  # fmt: skip
-    out = capsys.readouterr().out.strip().splitlines()
-    assert status == 0  # not the default settings: no promise, no failure status
-    assert out[-1].startswith("test accuracy ") and 0.0 <= float(out[-1].split()[-1]) <= 1.0
-    assert sum(line.startswith("epoch ") for line in out) == 2
-    # The one-pass accuracy equals greedy generation's, trained or not.
-    tt.manual_seed(1)
-    model = example.GPT(3, 16, 2, 1, max_len=5)
-    inputs = np.random.default_rng(0).integers(0, 3, (200, 3))
-    generated = example.generate(model, inputs, 3)
-    by_generation = float(np.mean(np.all(generated == np.sort(inputs, axis=1), axis=1)))
-    assert example.accuracy(model, inputs, 3) == by_generation
-
-
 def test_only_the_float_mask_wants_a_gradient(device: str) -> None:
     # q, k, v are constants: the mask still gets its gradient (in both ops).
     r = rng(14)
