@@ -233,9 +233,13 @@ def test_dropout2d_gradients(device: str) -> None:
 def test_dropout2d_refusals() -> None:
     with pytest.raises(tt.ShapeError) as s:
         nn.Dropout2d()(tt.zeros(3, 4, 4))
-    assert str(s.value) == "Dropout2d(p=0.5): expected a 4-D input (N, C, H, W), got shape (3, 4, 4)"
+    # The layer's rule, in the words mypy uses for the same call (tests/typing/reject/conv.py).
+    assert str(s.value) == "Dropout2d: input is Tensor[3, 4, 4], expected 4 dims, got 3 (rule 'B C H W -> B C H W')"
     with pytest.raises(tt.ShapeError):
         nn.Dropout2d().eval()(tt.zeros(3, 4, 4))  # refused in evaluation too, not passed through
+    with pytest.raises(tt.ShapeError) as s:
+        F.dropout2d(tt.zeros(3, 4, 4), training=False)
+    assert str(s.value) == "dropout2d: expected a 4-D input (N, C, H, W), got shape (3, 4, 4)"
     with pytest.raises(ValueError) as v:
         nn.Dropout2d(1.5)
     assert str(v.value) == "Dropout2d: p must be a probability in [0, 1], got 1.5"
