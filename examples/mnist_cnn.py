@@ -1,9 +1,3 @@
-# mypy: ignore-errors
-# STAGE-2 DRAFT (issue 13): written against public names that arrive with other
-# branches -- typedtorch.nn.functional (F.relu, F.max_pool2d, F.log_softmax,
-# F.nll_loss), optim.Adadelta, optim.lr_scheduler.StepLR, and Module.forward() run by
-# __call__. Until they are merged this file is not type-checked (the line above) and
-# runs only through benchmarks/cnn_example_standin.py; stage 2 removes both lines.
 """MNIST with a typed convolutional network: ``Tensor[B, 1, 28, 28] -> Tensor[B, 10]``, every size checked.
 
     python examples/mnist_cnn.py                            # the light network: >= 99.0% test accuracy

@@ -2,8 +2,8 @@
 # fmt: off
 # (markers are line-sensitive: keep each checked expression on one line)
 
-from typing import TypeVar
 from typing import Literal as L
+from typing import TypeVar
 
 import typedtorch as tt
 from typedtorch import Tensor, nn
@@ -44,9 +44,10 @@ nn.Conv2d(64, 64, 3)(nn.MaxPool2d(2)(nn.Conv2d(32, 64, 3)(nn.MaxPool2d(2)(nn.Con
 
 
 # --- a declared size that the arithmetic contradicts
-def declared(images: Tensor[B, L[1], L[28], L[28]]) -> None:
+def declared(images: Tensor[B, L[1], L[28], L[28]]) -> tuple[object, object]:
     h: Tensor[B, L[32], L[28], L[28]] = nn.Conv2d(1, 32, 3)(images)  # E: Incompatible types in assignment (expression has type "Tensor[B, Literal[32], Literal[26], Literal[26]]", variable has type "Tensor[B, Literal[32], Literal[28], Literal[28]]")  [assignment]
     s: Tensor[B, L[32], L[14], L[14]] = nn.Conv2d(1, 32, 3, stride=2)(images)  # E: Incompatible types in assignment (expression has type "Tensor[B, Literal[32], Literal[13], Literal[13]]", variable has type "Tensor[B, Literal[32], Literal[14], Literal[14]]")  [assignment]
+    return h, s
 
 
 def returned(images: Tensor[B, L[1], L[28], L[28]]) -> Tensor[B, L[16], L[14], L[14]]:
