@@ -4,15 +4,17 @@ The fastest way we know to write these networks in plain numpy, and the same
 arithmetic typedtorch's kernels do, call for call, so the two produce identical
 losses and the time difference is pure framework overhead:
 
-* convolutions in the ``(C, N, H, W)`` layout: im2col as the K*K strided slices of
-  the input copied into one array along a new leading axis (sequential writes, into
-  an array allocated once and refilled every step, like the column gradient), one GEMM
-  ``W (O, K*K*C) @ cols (K*K*C, N*Ho*Wo)`` whose ``(O, N, Ho, Wo)`` result the next
-  layer reads without a copy; the weight gradient is one GEMM against the saved
-  columns, the input gradient one GEMM back to columns and K*K shifted adds;
+* convolutions in the batch-inner ``(C, H, W, N)`` layout: im2col as the K*K strided
+  slices of the input copied into one array along a new leading axis (sequential
+  writes of long contiguous runs, into an array allocated once and refilled every
+  step, like the column gradient), one GEMM ``W (O, K*K*C) @ cols (K*K*C, Ho*Wo*N)``
+  whose ``(O, Ho, Wo, N)`` result the next layer reads without a copy; the weight
+  gradient is one GEMM against the saved columns, the input gradient one GEMM back to
+  columns and K*K shifted adds;
 * 2x2 max-pooling on the four strided views of each window (no reshape, no copy) as
   a little tournament whose three boolean choices hand the gradient to the first
-  maximum of each window, as PyTorch does;
+  maximum of each window, as PyTorch does; the gradient is assembled in an
+  uninitialised array when the windows tile the input;
 * Adadelta and SGD with momentum as ``torch.optim`` computes them, in place.
 """
 
@@ -43,56 +45,57 @@ def buffer(name: str, shape: tuple[int, ...]) -> Array:
 
 
 def conv_forward(x: Array, w: Array, b: Array, pad: int, layer: int) -> tuple[Array, tuple[Any, ...]]:
-    """``x`` (N, C, H, W) (any layout) by ``w`` (O, C, k, k), stride 1; returns the NCHW view of a CNHW array."""
+    """``x`` (N, C, H, W) (any layout) by ``w`` (O, C, k, k), stride 1; returns the NCHW view of a CHWN array."""
     n, c, h, wd = x.shape
     o, _, k, _ = w.shape
     hp, wp = h + 2 * pad, wd + 2 * pad
     ho, wo = hp - k + 1, wp - k + 1
-    m = n * ho * wo
-    xc = np.transpose(x, (1, 0, 2, 3))
-    if pad:
-        xpad = buffer(f"pad{layer}", (c, n, hp, wp))
-        xpad[:, :, :pad, :] = 0.0
-        xpad[:, :, pad + h :, :] = 0.0
-        xpad[:, :, pad : pad + h, :pad] = 0.0
-        xpad[:, :, pad : pad + h, pad + wd :] = 0.0
-        xpad[:, :, pad : pad + h, pad : pad + wd] = xc
+    m = ho * wo * n
+    xk = np.transpose(x, (1, 2, 3, 0))
+    if pad or not xk.flags.c_contiguous:  # padded, or the first layer's NCHW data: one copy into CHWN
+        xpad = buffer(f"pad{layer}", (c, hp, wp, n))
+        if pad:
+            xpad[:, :pad, ...] = 0.0
+            xpad[:, pad + h :, ...] = 0.0
+            xpad[:, pad : pad + h, :pad, :] = 0.0
+            xpad[:, pad : pad + h, pad + wd :, :] = 0.0
+        xpad[:, pad : pad + h, pad : pad + wd, :] = xk
     else:
-        xpad = xc
-    xg = np.reshape(xpad, (1, c, n, hp, wp))
-    cols6 = buffer(f"cols{layer}", (1, k * k, c, n, ho, wo))
+        xpad = xk
+    xg = np.reshape(xpad, (1, c, hp, wp, n))
+    cols6 = buffer(f"cols{layer}", (1, k * k, c, ho, wo, n))
     for p in range(k * k):
         i, j = divmod(p, k)
-        cols6[:, p, ...] = xg[:, :, :, i : i + ho, j : j + wo]
+        cols6[:, p, ...] = xg[:, :, i : i + ho, j : j + wo, :]
     cols = np.reshape(cols6, (1, k * k * c, m))
     wmat = np.reshape(np.transpose(np.reshape(w, (1, o, c, k, k)), (0, 1, 3, 4, 2)), (1, o, k * k * c))
     out = wmat[0] @ cols[0]
     out += np.reshape(b, (o, 1))
-    return np.transpose(np.reshape(out, (o, n, ho, wo)), (1, 0, 2, 3)), (cols, wmat, x.shape, w.shape, pad, layer)
+    return np.transpose(np.reshape(out, (o, ho, wo, n)), (3, 0, 1, 2)), (cols, wmat, x.shape, w.shape, pad, layer)
 
 
 def conv_backward(g: Array, saved: tuple[Any, ...], need_input: bool) -> tuple[Array | None, Array, Array]:
     cols, wmat, (n, c, h, wd), wshape, pad, layer = saved
     o, _, k, _ = wshape
     ho, wo = g.shape[2], g.shape[3]
-    m = n * ho * wo
-    gc = np.reshape(np.transpose(g, (1, 0, 2, 3)), (1, o, m))
+    m = ho * wo * n
+    gc = np.reshape(np.transpose(g, (1, 2, 3, 0)), (1, o, m))
     gb = np.add.reduce(np.reshape(gc, (o, m)), axis=1)
     gwm = gc[0] @ cols[0].mT
     gw = np.reshape(np.transpose(np.reshape(gwm, (1, o, k, k, c)), (0, 1, 4, 2, 3)), wshape)
     if not need_input:
         return None, gw, gb
     hp, wp = h + 2 * pad, wd + 2 * pad
-    parts = buffer(f"gcols{layer}", (1, k * k, c, n, ho, wo))
+    parts = buffer(f"gcols{layer}", (1, k * k, c, ho, wo, n))
     np.matmul(wmat[0].mT, gc[0], out=np.reshape(parts, (1, k * k * c, m))[0])
-    gxg = np.zeros((1, c, n, hp, wp), dtype=g.dtype)
+    gxg = np.zeros((1, c, hp, wp, n), dtype=g.dtype)
     for p in range(k * k):
         i, j = divmod(p, k)
-        gxg[:, :, :, i : i + ho, j : j + wo] += parts[:, p, ...]
-    gxpad = np.reshape(gxg, (c, n, hp, wp))
+        gxg[:, :, i : i + ho, j : j + wo, :] += parts[:, p, ...]
+    gxpad = np.reshape(gxg, (c, hp, wp, n))
     if pad:
-        gxpad = gxpad[:, :, pad : pad + h, pad : pad + wd]
-    return np.transpose(gxpad, (1, 0, 2, 3)), gw, gb
+        gxpad = gxpad[:, pad : pad + h, pad : pad + wd, :]
+    return np.transpose(gxpad, (3, 0, 1, 2)), gw, gb
 
 
 # --------------------------------------------------------------------------- pooling
@@ -103,35 +106,36 @@ def _windows(ho: int, wo: int) -> list[tuple[slice, slice]]:
 
 
 def pool_forward(x: Array) -> tuple[Array, tuple[Any, ...]]:
-    """2x2 max-pool, stride 2, of an NCHW view, on the four strided views of the CNHW input.
+    """2x2 max-pool, stride 2, of an NCHW view, on the four strided views of the CHWN input.
 
     A little tournament: the maximum of each row of the window, then of the two rows;
     three boolean choices (strict ``>``: ties stay with the earlier position, as in
     PyTorch) say where each window's first maximum is.
     """
-    xc = np.transpose(x, (1, 0, 2, 3))
-    ho, wo = xc.shape[2] // 2, xc.shape[3] // 2
-    a, b, c, d = (xc[:, :, hs, ws] for hs, ws in _windows(ho, wo))
+    xk = np.transpose(x, (1, 2, 3, 0))
+    ho, wo = xk.shape[1] // 2, xk.shape[2] // 2
+    a, b, c, d = (xk[:, hs, ws, :] for hs, ws in _windows(ho, wo))
     top, bottom = np.maximum(a, b), np.maximum(c, d)
     choice = (b > a, d > c, bottom > top)
     out = np.maximum(top, bottom)
-    return np.transpose(out, (1, 0, 2, 3)), (choice, xc.shape)
+    return np.transpose(out, (3, 0, 1, 2)), (choice, xk.shape)
 
 
 def pool_backward(g: Array, saved: tuple[Any, ...]) -> Array:
     """Each window's gradient to its first maximum, by 0/1 masks (faster than ``where`` on tie-ridden masks)."""
     choice, shape = saved
-    gc = np.transpose(g, (1, 0, 2, 3))
-    gx = np.zeros(shape, dtype=g.dtype)
-    right_top, right_bottom, lower = (c.astype(gc.dtype) for c in choice)
-    g_lower = gc * lower
-    g_upper = gc - g_lower
+    gk = np.transpose(g, (1, 2, 3, 0))
+    even = shape[1] % 2 == 0 and shape[2] % 2 == 0  # the windows tile the input: every element is assigned
+    gx = np.empty(shape, dtype=g.dtype) if even else np.zeros(shape, dtype=g.dtype)
+    right_top, right_bottom, lower = (c.astype(gk.dtype) for c in choice)
+    g_lower = gk * lower
+    g_upper = gk - g_lower
     g_b, g_d = g_upper * right_top, g_lower * right_bottom
     for (hs, ws), part in zip(
-        _windows(gc.shape[2], gc.shape[3]), (g_upper - g_b, g_b, g_lower - g_d, g_d), strict=True
+        _windows(gk.shape[1], gk.shape[2]), (g_upper - g_b, g_b, g_lower - g_d, g_d), strict=True
     ):
-        gx[:, :, hs, ws] = part
-    return np.transpose(gx, (1, 0, 2, 3))
+        gx[:, hs, ws, :] = part
+    return np.transpose(gx, (3, 0, 1, 2))
 
 
 # ----------------------------------------------------------------------- the networks

@@ -15,7 +15,7 @@ import pytest
 from test_nn_grad import check_grad
 
 import typedtorch as tt
-from typedtorch import _rules, nn
+from typedtorch import _rules, io, nn, optim
 from typedtorch.nn import _functional_conv as F
 
 AnyTensor = tt.Tensor[*tuple[Any, ...]]
@@ -233,9 +233,13 @@ def test_dropout2d_gradients(device: str) -> None:
 def test_dropout2d_refusals() -> None:
     with pytest.raises(tt.ShapeError) as s:
         nn.Dropout2d()(tt.zeros(3, 4, 4))
-    assert str(s.value) == "Dropout2d(p=0.5): expected a 4-D input (N, C, H, W), got shape (3, 4, 4)"
+    # The layer's rule, in the words mypy uses for the same call (tests/typing/reject/conv.py).
+    assert str(s.value) == "Dropout2d: input is Tensor[3, 4, 4], expected 4 dims, got 3 (rule 'B C H W -> B C H W')"
     with pytest.raises(tt.ShapeError):
         nn.Dropout2d().eval()(tt.zeros(3, 4, 4))  # refused in evaluation too, not passed through
+    with pytest.raises(tt.ShapeError) as s:
+        F.dropout2d(tt.zeros(3, 4, 4), training=False)
+    assert str(s.value) == "dropout2d: expected a 4-D input (N, C, H, W), got shape (3, 4, 4)"
     with pytest.raises(ValueError) as v:
         nn.Dropout2d(1.5)
     assert str(v.value) == "Dropout2d: p must be a probability in [0, 1], got 1.5"
@@ -243,3 +247,103 @@ def test_dropout2d_refusals() -> None:
         F.dropout2d(tt.zeros(1, 1, 1, 1), inplace=True)
     assert str(v.value) == "dropout2d: inplace=True is not supported; write x = dropout2d(x, p)"
     assert F.dropout2d(tt.ones(1, 2, 1, 1), 1.0).tolist() == [[[[0.0]], [[0.0]]]]
+
+
+# ------------------------------------------------------------------------ checkpoints
+
+
+class _ConvBN(nn.Module):
+    """A conv net with both batch norms (one with a cumulative average), as a checkpoint holds them."""
+
+    def __init__(self, seed: int) -> None:
+        super().__init__()
+        self.conv = nn.Conv2d(1, 4, 3, seed=seed)
+        self.bn = nn.BatchNorm2d(4)
+        self.bn1 = nn.BatchNorm1d(4 * 6 * 6, momentum=None)
+        self.fc = nn.Linear(4 * 6 * 6, 3, seed=seed + 1)
+
+    def forward(self, x: AnyTensor) -> AnyTensor:
+        return self.fc(self.bn1(tt.flatten(tt.relu(self.bn(self.conv(x))), 1)))
+
+
+def _trained(seed: int, steps: int) -> _ConvBN:
+    """A model after ``steps`` SGD steps, so that every buffer differs from its initial value."""
+    model = _ConvBN(seed)
+    opt = optim.SGD(model.parameters(), lr=0.1)
+    r = np.random.default_rng(seed)
+    for _ in range(steps):
+        opt.zero_grad()
+        x = tt.tensor(r.standard_normal((6, 1, 8, 8)) * 2.0 + 0.5, dtype="float32")
+        (model(x) ** 2).mean().backward()
+        opt.step()
+    return model
+
+
+_BUFFER_NAMES = [
+    f"{layer}.{b}" for layer in ("bn", "bn1") for b in ("running_mean", "running_var", "num_batches_tracked")
+]
+
+
+def _values(model: nn.Module) -> dict[str, np.ndarray[Any, Any]]:
+    return {name: t.numpy().copy() for name, t in model.state_dict().items()}
+
+
+@pytest.mark.parametrize("via", ["io", "state_dict"])
+def test_checkpoint_round_trip_keeps_the_running_statistics(via: str, tmp_path: Any) -> None:
+    trained = _trained(seed=0, steps=4)
+    saved = _values(trained)
+    assert set(_BUFFER_NAMES) <= set(saved)
+    assert saved["bn.num_batches_tracked"] == 4 and saved["bn1.num_batches_tracked"] == 4
+    assert saved["bn.num_batches_tracked"].dtype == np.int64
+    fresh = _trained(seed=7, steps=1)  # other weights, other statistics, 1 batch tracked
+    assert any(not np.array_equal(_values(fresh)[k], saved[k]) for k in _BUFFER_NAMES)
+    if via == "io":
+        pytest.importorskip("safetensors", reason="the io extra (safetensors) is not installed")
+        path = tmp_path / "bn.safetensors"
+        io.save(trained, path)
+        io.load(fresh, path)
+    else:
+        fresh.load_state_dict(trained.state_dict())
+    loaded = _values(fresh)
+    assert list(loaded) == list(saved)
+    for name in saved:
+        np.testing.assert_array_equal(loaded[name], saved[name], err_msg=name)
+        assert loaded[name].dtype == saved[name].dtype, name
+    # The buffers stay buffers: no optimizer sees them.
+    assert not set(_BUFFER_NAMES) & {name for name, _ in fresh.named_parameters()}
+    # Evaluation uses the running statistics: the loaded model computes the same outputs.
+    x = tt.tensor(np.random.default_rng(3).standard_normal((5, 1, 8, 8)), dtype="float32")
+    trained.eval()
+    fresh.eval()
+    np.testing.assert_array_equal(fresh(x).numpy(), trained(x).numpy())
+    # ... and training resumes the count where it stopped, updating the loaded statistics.
+    fresh.train()
+    fresh(x)
+    assert int(fresh.bn.num_batches_tracked.item()) == 5
+    assert not np.array_equal(fresh.bn.running_mean.numpy(), saved["bn.running_mean"])
+
+
+def test_state_dict_holds_copies_a_later_step_does_not_change() -> None:
+    model = _trained(seed=0, steps=2)
+    state = model.state_dict()
+    before = {k: t.numpy().copy() for k, t in state.items()}
+    model(tt.ones(6, 1, 8, 8))  # a training step updates the buffers in place
+    changed = {k for k in _BUFFER_NAMES if not np.array_equal(model.state_dict()[k].numpy(), before[k])}
+    assert changed == set(_BUFFER_NAMES)
+    # Whether state_dict() shares storage (as PyTorch's does) or copies, a reload restores the snapshot.
+    restored = _ConvBN(seed=0)
+    restored.load_state_dict({k: tt.tensor(v) for k, v in before.items()})
+    for k in _BUFFER_NAMES:
+        np.testing.assert_array_equal(restored.state_dict()[k].numpy(), before[k])
+
+
+def test_loading_statistics_of_the_wrong_size_is_refused_and_changes_nothing() -> None:
+    model = _trained(seed=0, steps=2)
+    before = _values(model)
+    state = model.state_dict()
+    state["bn.running_var"] = tt.ones(5)
+    with pytest.raises(tt.ShapeError, match=r"bn\.running_var"):
+        model.load_state_dict(state)
+    after = _values(model)
+    for name in before:
+        np.testing.assert_array_equal(after[name], before[name], err_msg=name)

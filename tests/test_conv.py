@@ -467,3 +467,23 @@ def test_scratch_pool_is_bounded() -> None:
     assert pool.take(xp, (10, 10), xp.float64, "cpu") is a
     assert pool.take(xp, (10, 10), xp.float64, "cpu") is not b
     assert pool.held == 0
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "typedtorch.nn._conv",
+        "typedtorch.nn._pool",
+        "typedtorch.nn._batchnorm",
+        "typedtorch.nn._functional_conv",
+        "typedtorch._ops.conv",
+        "typedtorch._ops.pool",
+        "typedtorch._ops.batchnorm",
+    ],
+)
+def test_docstring_examples_run(module: str) -> None:
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0

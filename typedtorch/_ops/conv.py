@@ -1,14 +1,17 @@
 """Convolution (``conv1d``, ``conv2d``): one GEMM per call, written once against the array API.
 
 Layout. Tensors are NCHW as in PyTorch and weights ``(out, in/groups, kH, kW)``, but
-inside the kernel the channels come first, ``(C, N, H, W)`` ("CNHW"). There im2col
-is the K*K strided slices of the input stacked along a new leading axis -- one copy,
-written sequentially -- and one GEMM ``W (O, K*K*C) @ cols (K*K*C, N*Ho*Wo)`` yields
-``(O, N, Ho, Wo)`` directly. The output tensor is the NCHW *view* of that array
-(``permute_dims``, no copy), so the next convolution, pooling or batch norm, which
-permutes back, finds its input contiguous in the layout it wants: along a
-conv/relu/pool chain the layout costs nothing, and a ``flatten`` into a ``Linear``
-pays one copy.
+inside the kernel the batch comes last, ``(C, H, W, N)`` ("CHWN"). There im2col is
+the K*K strided slices of the input stacked along a new leading axis -- one copy,
+written sequentially, read in runs of ``Wo * N`` contiguous numbers (in a
+batch-inner layout a row of the window is a long contiguous block, where
+``(C, N, H, W)`` gives runs of ``Wo`` numbers, 12 to 26 here, and the per-run
+overhead of every copy and shifted add dominated) -- and one GEMM
+``W (O, K*K*C) @ cols (K*K*C, Ho*Wo*N)`` yields ``(O, Ho, Wo, N)`` directly. The
+output tensor is the NCHW *view* of that array (``permute_dims``, no copy), so the
+next convolution, pooling or batch norm, which permutes back, finds its input
+contiguous in the layout it wants: along a conv/relu/pool chain the layout costs
+nothing, and a ``flatten`` into a ``Linear`` pays one copy.
 
 Backward. The weight gradient is one GEMM against the saved columns; the input
 gradient is one GEMM back to columns followed by K*K shifted adds of slices into the
@@ -131,31 +134,42 @@ scratch = Scratch()
 
 
 def im2col(xp: Any, xg: Array, geom: ConvGeometry) -> Array:
-    """``(G, Cg, N, Hp, Wp)`` to ``(G, K*K, Cg, N, Ho, Wo)``: every kernel position's slice, one copy.
+    """``(G, Cg, Hp, Wp, N)`` to ``(G, K*K, Cg, Ho, Wo, N)``: every kernel position's slice, one copy.
 
     The result comes from :data:`scratch`; give it back when done.
     """
-    groups, cg, n = xg.shape[0], xg.shape[1], xg.shape[2]
-    cols = scratch.take(xp, (groups, geom.kh * geom.kw, cg, n, geom.ho, geom.wo), xg.dtype, xg.device)
+    groups, cg, n = xg.shape[0], xg.shape[1], xg.shape[4]
+    cols = scratch.take(xp, (groups, geom.kh * geom.kw, cg, geom.ho, geom.wo, n), xg.dtype, xg.device)
     for p, (hs, ws) in enumerate(geom.windows()):
-        cols[:, p, ...] = xg[:, :, :, hs, ws]
+        cols[:, p, ...] = xg[:, :, hs, ws, :]
     return cols
 
 
-def _pad_into_scratch(xp: Any, xc: Array, g: ConvGeometry) -> Array:
-    """``xc`` (C, N, H, W) zero-padded, in a scratch array (the borders are zeroed each time)."""
-    c, n, h, w = xc.shape
+def is_contiguous(arr: Array) -> bool:
+    """Whether ``arr`` is C-contiguous, where the array type says so (numpy and cupy do);
+    ``False`` where it cannot tell (array-api-strict), which only costs a copy."""
+    flags = getattr(arr, "flags", None)
+    return bool(getattr(flags, "c_contiguous", False))
+
+
+def _pad_into_scratch(xp: Any, xk: Array, g: ConvGeometry) -> Array:
+    """``xk`` (C, H, W, N) zero-padded, in a contiguous scratch array (the borders are zeroed each time).
+
+    Without padding the same copy makes an input that is not CHWN-contiguous (the
+    first layer's NCHW data) contiguous, so that im2col reads long runs.
+    """
+    c, h, w, n = xk.shape
     hp, wp = h + g.top + g.bottom, w + g.left + g.right
-    xpad = scratch.take(xp, (c, n, hp, wp), xc.dtype, xc.device)
+    xpad = scratch.take(xp, (c, hp, wp, n), xk.dtype, xk.device)
     if g.top:
-        xpad[:, :, : g.top, :] = 0.0
+        xpad[:, : g.top, ...] = 0.0
     if g.bottom:
-        xpad[:, :, g.top + h :, :] = 0.0
+        xpad[:, g.top + h :, ...] = 0.0
     if g.left:
-        xpad[:, :, g.top : g.top + h, : g.left] = 0.0
+        xpad[:, g.top : g.top + h, : g.left, :] = 0.0
     if g.right:
-        xpad[:, :, g.top : g.top + h, g.left + w :] = 0.0
-    xpad[:, :, g.top : g.top + h, g.left : g.left + w] = xc
+        xpad[:, g.top : g.top + h, g.left + w :, :] = 0.0
+    xpad[:, g.top : g.top + h, g.left : g.left + w, :] = xk
     return xpad
 
 
@@ -166,7 +180,7 @@ class ConvFn(Function):
     xp: Any
     geom: ConvGeometry
     rank: int  # 1 for conv1d, 2 for conv2d
-    cols: Array  # (G, K*K*Cg, N*Ho*Wo), kept for the weight gradient
+    cols: Array  # (G, K*K*Cg, Ho*Wo*N), kept for the weight gradient
     owned: Array | None  # the scratch array behind `cols`, returned to the pool when this node dies
     wmat: Array  # (G, Og, K*K*Cg), kept for the input gradient
     x_shape: tuple[int, ...]  # (N, C, H, W) as the kernel sees it (H = 1 for conv1d)
@@ -186,18 +200,20 @@ class ConvFn(Function):
         m = n * g.ho * g.wo
         self.x_shape, self.w_shape, self.has_bias = (n, c, h, wd), tuple(w.shape), b is not None
 
-        xc = xp.permute_dims(x, (1, 0, 2, 3))  # free when x came out of a convolution
-        xpad = _pad_into_scratch(xp, xc, g) if g.padded else xc
-        xg = xp.reshape(xpad, (groups, cg, n, hp, wp))
+        xk = xp.permute_dims(x, (1, 2, 3, 0))  # (C, H, W, N): free when x came out of a convolution
+        one_by_one = kk == 1 and g.sh == 1 and g.sw == 1
+        copied = g.padded or (not one_by_one and not is_contiguous(xk))
+        xpad = _pad_into_scratch(xp, xk, g) if copied else xk
+        xg = xp.reshape(xpad, (groups, cg, hp, wp, n))
         self.owned = None
-        if kk == 1 and g.sh == 1 and g.sw == 1:
+        if one_by_one:
             cols = xp.reshape(xg, (groups, cg, m))  # 1x1: the input is its own column matrix
-            if g.padded:
+            if copied:
                 cols = xp.asarray(cols, copy=True)  # not the scratch array, which goes back now
         else:
             self.owned = im2col(xp, xg, g)
             cols = xp.reshape(self.owned, (groups, kk * cg, m))
-        if g.padded:
+        if copied:
             scratch.give(xp, xpad)
         # (O, Cg, kh, kw) -> (G, Og, kh, kw, Cg) -> (G, Og, K*K*Cg): the (position, channel) order of `cols`.
         wmat = xp.reshape(
@@ -208,8 +224,8 @@ class ConvFn(Function):
         if b is not None:
             out += xp.reshape(b, (o, 1))  # a fresh array nothing else holds
         if self.rank == 1:
-            return xp.permute_dims(xp.reshape(out, (o, n, g.wo)), (1, 0, 2))
-        return xp.permute_dims(xp.reshape(out, (o, n, g.ho, g.wo)), (1, 0, 2, 3))
+            return xp.permute_dims(xp.reshape(out, (o, g.wo, n)), (2, 0, 1))
+        return xp.permute_dims(xp.reshape(out, (o, g.ho, g.wo, n)), (3, 0, 1, 2))
 
     def backward(self, grad: Array) -> tuple[Array | None, ...]:
         xp, g, needs = self.xp, self.geom, self.needs
@@ -220,7 +236,7 @@ class ConvFn(Function):
         m = n * g.ho * g.wo
         if self.rank == 1:
             grad = xp.reshape(grad, (n, o, 1, g.wo))
-        gc = xp.reshape(xp.permute_dims(grad, (1, 0, 2, 3)), (groups, og, m))  # a view along a conv chain
+        gc = xp.reshape(xp.permute_dims(grad, (1, 2, 3, 0)), (groups, og, m))  # a view along a conv chain
         gx = gw = gb = None
         if self.has_bias and needs[2]:
             gb = xp.sum(xp.reshape(gc, (o, m)), axis=1)
@@ -237,17 +253,17 @@ class ConvFn(Function):
             hp, wp = h + g.top + g.bottom, wd + g.left + g.right
             if kk == 1 and g.sh == 1 and g.sw == 1:
                 gcols = wmat[0, ...].mT @ gc[0, ...] if groups == 1 else wmat.mT @ gc
-                gxpad = xp.reshape(gcols, (c, n, hp, wp))
+                gxpad = xp.reshape(gcols, (c, hp, wp, n))
             else:
                 parts = self._column_gradient(gc)
-                gxg = xp.zeros((groups, cg, n, hp, wp), dtype=gc.dtype, device=gc.device)
+                gxg = xp.zeros((groups, cg, hp, wp, n), dtype=gc.dtype, device=gc.device)
                 for p, (hs, ws) in enumerate(g.windows()):
-                    gxg[:, :, :, hs, ws] += parts[:, p, ...]
+                    gxg[:, :, hs, ws, :] += parts[:, p, ...]
                 scratch.give(xp, parts)
-                gxpad = xp.reshape(gxg, (c, n, hp, wp))
+                gxpad = xp.reshape(gxg, (c, hp, wp, n))
             if g.padded:
-                gxpad = gxpad[:, :, g.top : g.top + h, g.left : g.left + wd]
-            gx = xp.permute_dims(gxpad, (1, 0, 2, 3))
+                gxpad = gxpad[:, g.top : g.top + h, g.left : g.left + wd, :]
+            gx = xp.permute_dims(gxpad, (3, 0, 1, 2))
             if self.rank == 1:
                 gx = xp.reshape(gx, (n, c, wd))
         if not self.has_bias:
@@ -255,15 +271,15 @@ class ConvFn(Function):
         return (gx, gw, gb)
 
     def _column_gradient(self, gc: Array) -> Array:
-        """``W.T @ grad``, ``(G, K*K, Cg, N, Ho, Wo)``, in a scratch array where the namespace can write into one."""
+        """``W.T @ grad``, ``(G, K*K, Cg, Ho, Wo, N)``, in a scratch array where the namespace can write into one."""
         xp, g, wmat = self.xp, self.geom, self.wmat
         groups, kk, cg = wmat.shape[0], g.kh * g.kw, wmat.shape[2] // (g.kh * g.kw)
         n = self.x_shape[0]
         into = getattr(xp, "matmul_into", None)  # numpy: np.matmul(..., out=)
         if into is None:
             gcols = wmat[0, ...].mT @ gc[0, ...] if groups == 1 else wmat.mT @ gc
-            return xp.reshape(gcols, (groups, kk, cg, n, g.ho, g.wo))
-        parts = scratch.take(xp, (groups, kk, cg, n, g.ho, g.wo), gc.dtype, gc.device)
+            return xp.reshape(gcols, (groups, kk, cg, g.ho, g.wo, n))
+        parts = scratch.take(xp, (groups, kk, cg, g.ho, g.wo, n), gc.dtype, gc.device)
         flat = xp.reshape(parts, (groups, kk * cg, n * g.ho * g.wo))  # a view: `parts` is contiguous
         if groups == 1:
             into(wmat[0, ...].mT, gc[0, ...], flat[0, ...])

@@ -1,8 +1,9 @@
 """Pooling: ``max_pool2d``, ``avg_pool2d``, ``adaptive_avg_pool2d``, through the array API only.
 
-Like the convolutions (see ``conv``), the kernels work on the ``(C, N, H, W)`` view
+Like the convolutions (see ``conv``), the kernels work on the ``(C, H, W, N)`` view
 of an NCHW tensor, which is contiguous when the tensor came out of a convolution,
-and return the NCHW view of a CNHW result. A window of ``K x K`` positions is K*K
+and return the NCHW view of a CHWN result (with the batch innermost, a strided view
+of a window position still reads runs of ``N`` contiguous numbers). A window of ``K x K`` positions is K*K
 strided *views* of the (padded) input, one per kernel position: pooling is K*K - 1
 elementwise ``maximum`` (or ``+``) calls, with no reshape; where the stride equals the
 kernel and nothing is padded those views tile the input exactly (the reshape trick,
@@ -66,6 +67,16 @@ class PoolGeometry:
         return self.hp != self.h or self.wp != self.w
 
     @property
+    def tiles(self) -> bool:
+        """Whether the windows cover every element of the padded input exactly once (2x2 pooling of an even size)."""
+        return (
+            self.disjoint
+            and self.sh == self.kh
+            and self.sw == self.kw
+            and (self.ho * self.sh == self.hp and self.wo * self.sw == self.wp)
+        )
+
+    @property
     def disjoint(self) -> bool:
         """Whether no input element lies in two windows (the gradient can be assigned, not added)."""
         return self.dh == 1 and self.dw == 1 and self.sh >= self.kh and self.sw >= self.kw
@@ -79,17 +90,35 @@ class PoolGeometry:
         ]
 
 
-def _padded(xp: Any, xc: Array, g: PoolGeometry, fill: float) -> Array:
+def _padded(xp: Any, xk: Array, g: PoolGeometry, fill: float) -> Array:
     if not g.padded:
-        return xc
-    c, n = xc.shape[0], xc.shape[1]
-    xpad = xp.full((c, n, g.hp, g.wp), fill, dtype=xc.dtype, device=xc.device)
-    xpad[:, :, g.ph : g.ph + g.h, g.pw : g.pw + g.w] = xc
+        return xk
+    c, n = xk.shape[0], xk.shape[3]
+    xpad = xp.full((c, g.hp, g.wp, n), fill, dtype=xk.dtype, device=xk.device)
+    xpad[:, g.ph : g.ph + g.h, g.pw : g.pw + g.w, :] = xk
     return xpad
 
 
 def _unpadded(gpad: Array, g: PoolGeometry) -> Array:
-    return gpad[:, :, g.ph : g.ph + g.h, g.pw : g.pw + g.w] if g.padded else gpad
+    return gpad[:, g.ph : g.ph + g.h, g.pw : g.pw + g.w, :] if g.padded else gpad
+
+
+def _to_chwn(xp: Any, x: Array) -> Array:
+    """The ``(C, H, W, N)`` view of an NCHW array."""
+    return xp.permute_dims(x, (1, 2, 3, 0))
+
+
+def _to_nchw(xp: Any, x: Array) -> Array:
+    """The NCHW view of a ``(C, H, W, N)`` array."""
+    return xp.permute_dims(x, (3, 0, 1, 2))
+
+
+def _gradient_buffer(xp: Any, shape: tuple[int, ...], like: Array, g: PoolGeometry) -> Array:
+    """Where the input gradient is assembled: uninitialised when the windows tile it (every
+    element is assigned), zeros otherwise."""
+    if g.tiles:
+        return xp.empty(shape, dtype=like.dtype, device=like.device)
+    return xp.zeros(shape, dtype=like.dtype, device=like.device)
 
 
 class MaxPool2dFn(Function):
@@ -101,16 +130,16 @@ class MaxPool2dFn(Function):
     saves_output = True
     xp: Any
     geom: PoolGeometry
-    stacked: Array  # (K*K, C, N, Ho, Wo): each window position's values, contiguous
-    out: Array  # (C, N, Ho, Wo)
+    stacked: Array  # (K*K, C, Ho, Wo, N): each window position's values, contiguous
+    out: Array  # (C, Ho, Wo, N)
     choice: tuple[Array, Array, Array]  # 2x2 windows: which position holds the first maximum
     padded_shape: tuple[int, ...]
 
     def forward(self, x: Array) -> Array:
         xp, g = self.xp, self.geom
-        xpad = _padded(xp, xp.permute_dims(x, (1, 0, 2, 3)), g, -float("inf"))
+        xpad = _padded(xp, _to_chwn(xp, x), g, -float("inf"))
         self.padded_shape = tuple(xpad.shape)
-        views = [xpad[:, :, hs, ws] for hs, ws in g.windows()]
+        views = [xpad[:, hs, ws, :] for hs, ws in g.windows()]
         if g.kh == 2 and g.kw == 2:
             # The common 2x2 window as a little tournament: the maximum of each row, then
             # of the two rows, and three boolean choices that say where the first
@@ -127,12 +156,12 @@ class MaxPool2dFn(Function):
             for p in range(2, stacked.shape[0]):
                 out = xp.maximum(out, stacked[p, ...])
         self.out = out
-        return xp.permute_dims(out, (1, 0, 2, 3))
+        return _to_nchw(xp, out)
 
     def backward(self, grad: Array) -> tuple[Array | None, ...]:
         xp, g = self.xp, self.geom
-        gc = xp.permute_dims(grad, (1, 0, 2, 3))
-        gpad = xp.zeros(self.padded_shape, dtype=grad.dtype, device=grad.device)
+        gc = _to_chwn(xp, grad)
+        gpad = _gradient_buffer(xp, self.padded_shape, grad, g)
         windows = g.windows()
         # Multiplies by 0/1 masks, not `where`: ties make the masks unpredictable, and
         # numpy's `where` is several times slower on such masks.
@@ -154,10 +183,10 @@ class MaxPool2dFn(Function):
                 parts.append(gc * xp.astype(first, gc.dtype))
         for (hs, ws), part in zip(windows, parts, strict=True):
             if g.disjoint:
-                gpad[:, :, hs, ws] = part
+                gpad[:, hs, ws, :] = part
             else:
-                gpad[:, :, hs, ws] += part
-        return (xp.permute_dims(_unpadded(gpad, g), (1, 0, 2, 3)),)
+                gpad[:, hs, ws, :] += part
+        return (_to_nchw(xp, _unpadded(gpad, g)),)
 
 
 class AvgPool2dFn(Function):
@@ -166,29 +195,29 @@ class AvgPool2dFn(Function):
     __slots__ = ("xp", "geom", "divisor", "padded_shape")
     xp: Any
     geom: PoolGeometry
-    divisor: Array | float
+    divisor: Array | float  # a number, or (Ho, Wo, 1) counts that broadcast over (C, Ho, Wo, N)
     padded_shape: tuple[int, ...]
 
     def forward(self, x: Array) -> Array:
         xp, g = self.xp, self.geom
-        xpad = _padded(xp, xp.permute_dims(x, (1, 0, 2, 3)), g, 0.0)
+        xpad = _padded(xp, _to_chwn(xp, x), g, 0.0)
         self.padded_shape = tuple(xpad.shape)
-        views = [xpad[:, :, hs, ws] for hs, ws in g.windows()]
+        views = [xpad[:, hs, ws, :] for hs, ws in g.windows()]
         total = xp.asarray(views[0], copy=True) if len(views) == 1 else views[0] + views[1]
         for v in views[2:]:
             total += v
-        return xp.permute_dims(total / self.divisor, (1, 0, 2, 3))
+        return _to_nchw(xp, total / self.divisor)
 
     def backward(self, grad: Array) -> tuple[Array | None, ...]:
         xp, g = self.xp, self.geom
-        share = xp.permute_dims(grad, (1, 0, 2, 3)) / self.divisor
-        gpad = xp.zeros(self.padded_shape, dtype=grad.dtype, device=grad.device)
+        share = _to_chwn(xp, grad) / self.divisor
+        gpad = _gradient_buffer(xp, self.padded_shape, grad, g)
         for hs, ws in g.windows():
             if g.disjoint:
-                gpad[:, :, hs, ws] = share
+                gpad[:, hs, ws, :] = share
             else:
-                gpad[:, :, hs, ws] += share
-        return (xp.permute_dims(_unpadded(gpad, g), (1, 0, 2, 3)),)
+                gpad[:, hs, ws, :] += share
+        return (_to_nchw(xp, _unpadded(gpad, g)),)
 
 
 def _avg_counts(size: int, out: int, kernel: int, stride: int, pad: int, include_pad: bool) -> list[int]:
@@ -294,7 +323,7 @@ def avg_pool2d(
         if len(set(hc)) == 1 and len(set(wc)) == 1:
             fn.divisor = float(hc[0] * wc[0])
         else:
-            fn.divisor = xp.asarray([[a * b for b in wc] for a in hc], dtype=xd.dtype, device=xd.device)
+            fn.divisor = xp.asarray([[[a * b] for b in wc] for a in hc], dtype=xd.dtype, device=xd.device)
     return _record(fn, x, fn.forward(xd))
 
 

@@ -181,11 +181,12 @@ class BatchNorm1d(_BatchNorm[C]):
         return self._forward(x)
 
 
-class Dropout2d(ShapePreserving):
+class Dropout2d(RuleChecked, ShapePreserving):
     """Zero whole channels of ``Tensor[N, C, H, W]`` with probability ``p`` while training, as ``torch.nn.Dropout2d``.
 
     The kept channels are scaled by ``1 / (1 - p)``; ``eval()`` passes inputs through.
-    Only 4-D inputs are accepted (PyTorch reads a 3-D input in two different ways).
+    Only 4-D inputs are accepted (PyTorch reads a 3-D input in two different ways),
+    by the rule below: mypy reports a 3-D input too.
 
     >>> import typedtorch as tt
     >>> from typedtorch import nn
@@ -193,15 +194,17 @@ class Dropout2d(ShapePreserving):
     (2, 3, 4, 4)
     """
 
+    __shape_rule__: Final = "B C H W -> B C H W"
+
     def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
         check_probability(p, "Dropout2d")
         if inplace:
             raise ValueError("Dropout2d: inplace=True is not supported")
         self.p = float(p)
+        self._params = {}
 
     def __call__(self, x: Tensor[*S]) -> Tensor[*S]:
-        if not isinstance(x, Tensor):
-            raise TypeError(f"Dropout2d: expected a typedtorch Tensor, got {type(x).__name__}")
+        self.check_rule(x)  # the rank, in the plugin's words
         return dropout2d(x, self.p if self.training else 0.0, f"Dropout2d(p={self.p})")
 
     def extra_repr(self) -> str:

@@ -63,6 +63,8 @@ class RuleChecked:
     def rule_name(self) -> str:
         """``Conv2d[1, 32, 3, 1, 0, 1]``: the layer as the mypy plugin names it in messages."""
         params = self._params or {}
+        if not params:  # a rule without sizes (Dropout2d's): the bare class name, as the plugin shows it
+            return type(self).__name__
         return f"{type(self).__name__}[{', '.join(str(v) for v in params.values())}]"
 
     def check_rule(self, x: object) -> tuple[int, ...]:
