@@ -594,9 +594,11 @@ class ClampTensors(Function):
         # PyTorch's conditions exactly, including min == max, where x < min sends the
         # gradient nowhere (its `min < max` is strict).
         if lo is not None and self.needs[1]:
+            assert above is not None  # set whenever lo is
             low = ~above if hi is None else ~above & (lo < hi)
             glo = unbroadcast(xp, xp.where(low, g, zero), _sh(lo))
         if hi is not None and self.needs[2]:
+            assert below is not None  # set whenever hi is
             high = ~below if lo is None else ~below | (hi < lo)
             ghi = unbroadcast(xp, xp.where(high, g, zero), _sh(hi))
         return (gx, glo, ghi)

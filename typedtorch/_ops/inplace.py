@@ -141,6 +141,8 @@ class Replace(Function):
 
     __slots__ = ("xp", "sshape", "sdtype")
     xp: Any
+    sshape: tuple[int, ...]
+    sdtype: Any
     saves_inputs = False
 
     def backward(self, g: Any) -> tuple[Any, ...]:

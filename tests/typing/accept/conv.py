@@ -155,18 +155,18 @@ def reused_name(x: Tensor[B, L[1], L[28], L[28]]) -> Tensor[B, L[128]]:
 
 # --- The functional forms: what the plugin computes for them today (spatial sizes Any)
 maps28 = tt.zeros(64, 32, 28, 28)
-reveal_type(F.conv2d(x, tt.zeros(32, 1, 3, 3)))  # R: typedtorch._tensor.Tensor[Literal[64], Literal[32], Any, Any]
-reveal_type(F.conv1d(seq, tt.zeros(8, 3, 5)))  # R: typedtorch._tensor.Tensor[Literal[4], Literal[8], Any]
-reveal_type(F.max_pool2d(maps28, 2))  # R: typedtorch._tensor.Tensor[Literal[64], Literal[32], Any, Any]
-reveal_type(F.avg_pool2d(maps28, 2))  # R: typedtorch._tensor.Tensor[Literal[64], Literal[32], Any, Any]
-reveal_type(F.adaptive_avg_pool2d(maps28, 1))  # R: typedtorch._tensor.Tensor[Literal[64], Literal[32], Any, Any]
+reveal_type(F.conv2d(x, tt.zeros(32, 1, 3, 3)))  # R: typedtorch._tensor.Tensor[Literal[64], Literal[32], Literal[26], Literal[26]]
+reveal_type(F.conv1d(seq, tt.zeros(8, 3, 5)))  # R: typedtorch._tensor.Tensor[Literal[4], Literal[8], Literal[46]]
+reveal_type(F.max_pool2d(maps28, 2))  # R: typedtorch._tensor.Tensor[Literal[64], Literal[32], Literal[14], Literal[14]]
+reveal_type(F.avg_pool2d(maps28, 2))  # R: typedtorch._tensor.Tensor[Literal[64], Literal[32], Literal[14], Literal[14]]
+reveal_type(F.adaptive_avg_pool2d(maps28, 1))  # R: typedtorch._tensor.Tensor[Literal[64], Literal[32], Literal[1], Literal[1]]
 reveal_type(F.batch_norm(maps28, tt.zeros(32), tt.ones(32)))  # R: typedtorch._tensor.Tensor[Literal[64], Literal[32], Literal[28], Literal[28]]
 reveal_type(F.dropout2d(maps28, 0.5))  # R: typedtorch._tensor.Tensor[Literal[64], Literal[32], Literal[28], Literal[28]]
-reveal_type(tt.flatten(F.max_pool2d(maps28, 2), 1))  # R: typedtorch._tensor.Tensor[Literal[64], Any]
+reveal_type(tt.flatten(F.max_pool2d(maps28, 2), 1))  # R: typedtorch._tensor.Tensor[Literal[64], Literal[6272]]
 
 
 def functional(x: Tensor[B, L[64], L[24], L[24]]) -> None:
-    reveal_type(F.max_pool2d(x, 2))  # R: typedtorch._tensor.Tensor[B, Literal[64], Any, Any]
+    reveal_type(F.max_pool2d(x, 2))  # R: typedtorch._tensor.Tensor[B, Literal[64], Literal[12], Literal[12]]
     # A declared type is accepted where the plugin computes nothing (and is then what mypy checks against).
     pooled: Tensor[B, L[64], L[12], L[12]] = F.max_pool2d(x, 2)
     reveal_type(tt.flatten(pooled, 1))  # R: typedtorch._tensor.Tensor[B, Literal[9216]]
