@@ -20,7 +20,8 @@ checks every file below; each file is then one test.
     never count.
 
 README snippets: every ```` ```python ```` block of ``README.md`` is checked as a
-program of its own, so each must be self-contained. A snippet that demonstrates an
+program of its own, so each must be self-contained (except a block whose first line is
+``# PyTorch``: PyTorch code shown beside its port, which needs torch and a data loader). A snippet that demonstrates an
 error marks the line where the error is reported, in one of two ways (line numbers
 count from 1 at the block's first line):
 
@@ -32,10 +33,6 @@ count from 1 at the block's first line):
 
 An error is allowed on a marked line but not required there: pyright may know fewer
 sizes than mypy with the plugin, and the README says which checker reports what.
-
-The tests of the second group wait for the lead's core rewrite (issue 11: pyright sees
-unknown sizes as ``Any``); they are marked ``core_pending`` and skipped unless
-``TYPEDTORCH_CORE_PENDING=1``.
 """
 
 from __future__ import annotations
@@ -61,10 +58,6 @@ ACCEPT = sorted(p for p in (TYPING / "accept").glob("*.py") if p.name != "__init
 REJECT = sorted(p for p in (TYPING / "pyright_reject").glob("*.py") if p.name != "__init__.py")
 README = ROOT / "README.md"
 
-CORE_READY = os.environ.get("TYPEDTORCH_CORE_PENDING", "") == "1"
-skip_until_core = pytest.mark.skipif(
-    not CORE_READY, reason="waits for the core rewrite (issue 11); TYPEDTORCH_CORE_PENDING=1 runs it"
-)
 
 # ------------------------------------------------------------------ pyright
 
@@ -181,8 +174,8 @@ def readme_snippets(text: str) -> list[Snippet]:
         i = j + 1
     snippets: list[Snippet] = []
     for k, (lang, first, body) in enumerate(blocks):
-        if lang != "python":
-            continue
+        if lang != "python" or (body and body[0].strip() == "# PyTorch"):
+            continue  # a PyTorch program shown for comparison is not typedtorch's to check
         allowed: set[int] = set()
         for n, line in enumerate(body, 1):
             stripped = line.strip()
@@ -221,9 +214,7 @@ def snippet_files(tmp_path_factory: pytest.TempPathFactory) -> dict[int, Path]:
 
 @pytest.fixture(scope="module")
 def pyright_result(snippet_files: dict[int, Path]) -> PyrightResult:
-    files = [*REJECT]
-    if CORE_READY:
-        files += [*EXAMPLES, *ACCEPT, *snippet_files.values()]
+    files = [*REJECT, *EXAMPLES, *ACCEPT, *snippet_files.values()]
     result = run_pyright(files)
     if result.problem:
         pytest.fail(result.problem, pytrace=False)
@@ -255,8 +246,6 @@ def test_pyright_rejects(path: Path, pyright_result: PyrightResult) -> None:
 @pytest.mark.parametrize(
     "path", [*EXAMPLES, *ACCEPT], ids=lambda p: p.relative_to(ROOT).as_posix().removeprefix("tests/typing/")
 )
-@pytest.mark.core_pending
-@skip_until_core
 def test_pyright_accepts(path: Path, pyright_result: PyrightResult) -> None:
     ignore = frozenset({"reportAssertTypeFailure"}) if path.parent.name == "accept" else frozenset()
     errors = pyright_result.errors(path, ignore)
@@ -267,8 +256,6 @@ def test_pyright_accepts(path: Path, pyright_result: PyrightResult) -> None:
 
 
 @pytest.mark.parametrize("snippet", SNIPPETS, ids=lambda s: f"README-snippet-{s.number}-line-{s.readme_line}")
-@pytest.mark.core_pending
-@skip_until_core
 def test_pyright_accepts_readme_snippet(
     snippet: Snippet, snippet_files: dict[int, Path], pyright_result: PyrightResult
 ) -> None:

@@ -13,9 +13,7 @@ to the thresholds:
   ``Any``: see ``measure.py``);
 - every correct program runs to the end with typedtorch.
 
-Those four wait for the core rewrite and are marked ``core_pending``: skipped unless
-``TYPEDTORCH_CORE_PENDING=1`` (``TYPEDTORCH_CORE_PENDING=1 pytest tests/test_realistic.py``).
-The other tests check the corpus itself and the harness, and run always; the PyTorch
+The other tests check the corpus itself and the harness; the PyTorch
 oracle (every correct program also runs on PyTorch, through a stand-in for
 typedtorch) runs where torch is installed.
 """
@@ -24,7 +22,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -49,10 +46,6 @@ def _load(name: str) -> ModuleType:
 measure = _load("measure")
 corpus = _load("realistic_corpus")
 
-CORE_READY = os.environ.get("TYPEDTORCH_CORE_PENDING", "") == "1"
-skip_until_core = pytest.mark.skipif(
-    not CORE_READY, reason="waits for the core rewrite (issue 11); TYPEDTORCH_CORE_PENDING=1 runs it"
-)
 
 MIN_PROGRAMS = 40
 CATCH_THRESHOLD = 0.95
@@ -181,8 +174,6 @@ def scores() -> dict[str, Any]:
     return result
 
 
-@pytest.mark.core_pending
-@skip_until_core
 @pytest.mark.parametrize("checker", ["mypy", "pyright"])
 def test_no_false_errors_on_correct_programs(checker: str, scores: dict[str, Any]) -> None:
     s = scores[checker]
@@ -191,8 +182,6 @@ def test_no_false_errors_on_correct_programs(checker: str, scores: dict[str, Any
     )
 
 
-@pytest.mark.core_pending
-@skip_until_core
 def test_mypy_catches_the_bugs(scores: dict[str, Any]) -> None:
     s = scores["mypy"]
     missed = [
@@ -205,8 +194,6 @@ def test_mypy_catches_the_bugs(scores: dict[str, Any]) -> None:
     )
 
 
-@pytest.mark.core_pending
-@skip_until_core
 def test_correct_programs_run_on_typedtorch() -> None:
     outcomes = _runtime(*(corpus.rel(p) for p in corpus.GOOD))
     failed = [f"{o['file']}:{o['line']}: {o['error']}" for o in outcomes if not o["ok"]]
