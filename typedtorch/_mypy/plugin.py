@@ -45,6 +45,7 @@ from mypy.nodes import (
     ARG_STAR,
     ArgKind,
     CallExpr,
+    ComparisonExpr,
     Context,
     EllipsisExpr,
     Expression,
@@ -216,6 +217,10 @@ class TypedTorchPlugin(Plugin):
             info = self._class(cls)
             if info is not None and info.has_base(TENSOR):
                 return self._hook(lambda ctx: handler(self, ctx))
+        if name in _REFLECTED:
+            info = self._class(cls)
+            if info is not None and info.has_base(TENSOR):
+                return self._reflected
         elif name in ("__call__", "__rshift__"):
             info = self._class(cls)
             if info is not None and info.has_base(MODULE):
@@ -273,10 +278,55 @@ class TypedTorchPlugin(Plugin):
     def _hook(self, decide: Callable[[SigContext], Decision | None]) -> Callable[[SigContext], FunctionLike]:
         def hook(ctx: SigContext) -> FunctionLike:
             obj = ctx.type if isinstance(ctx, MethodSigContext) else None
+            reflected = self._reflected_attempt(ctx, obj)
+            if reflected is not None:
+                return reflected
             decision = self._decide(ctx, obj, decide)
             return _apply(ctx.default_signature, decision)
 
         return hook
+
+    def _reflected(self, ctx: MethodSigContext) -> FunctionLike:
+        """``Tensor.__rsub__`` and the other reflected operators (typed for Python numbers)."""
+        got = self._reflected_attempt(ctx, ctx.type)
+        return got if got is not None else ctx.default_signature
+
+    def _reflected_attempt(self, ctx: SigContext, obj: ProperType | None) -> FunctionLike | None:
+        """The right operand's reflected method, tried by mypy after the left one failed.
+
+        For ``a - b`` mypy checks ``a.__sub__(b)`` and, when that reports an error (the
+        plugin's shape message), ``b.__rsub__(a)``, each under an error filter; when both
+        fail the expression's type is a bare ``Any``, and ``--strict`` then adds a
+        follow-on "Returning Any" to the one real error. So the second attempt reports the
+        first one's message itself, past its own filter (outer ones still apply: a
+        speculative check of the whole expression still hides it), and succeeds with a
+        tensor of unknown shape, which mypy then takes as the expression's type.
+        """
+        m = self._memo
+        if (
+            m is None
+            or m.decision is None
+            or m.decision.error is None
+            or m.context is not ctx.context
+            or m.obj is obj
+            or not isinstance(ctx.context, (OpExpr, ComparisonExpr))
+            or not isinstance(ctx, MethodSigContext)
+            or len(ctx.default_signature.arg_types) != 1
+        ):
+            return None
+        info = self._class(TENSOR)
+        if info is None:
+            return None
+        errors = ctx.api.msg.errors
+        own = errors._watchers.pop() if errors._watchers else None
+        try:
+            ctx.api.fail(m.decision.error, m.decision.where or ctx.context, code=m.decision.code)
+        finally:
+            if own is not None:
+                errors._watchers.append(own)
+        return ctx.default_signature.copy_modified(
+            arg_types=[AnyType(TypeOfAny.special_form)], ret_type=fill_typevars_with_any(info), variables=[]
+        )
 
     def _decide(
         self, ctx: SigContext, obj: ProperType | None, decide: Callable[[SigContext], Decision | None]
@@ -1324,6 +1374,11 @@ def _builder(api: CheckerPluginInterface) -> Builder:
 def _m(name: str) -> Callable[[TypedTorchPlugin, SigContext], Decision | None]:
     return lambda p, ctx: p._elementwise(name, ctx)
 
+
+# Reflected operators: tried by mypy on the right operand after the left one's method failed.
+_REFLECTED = frozenset(
+    {"__radd__", "__rsub__", "__rmul__", "__rtruediv__", "__rpow__", "__rmatmul__", "__rand__", "__ror__", "__rxor__"}
+)
 
 _REDUCTIONS = ("sum", "mean", "amax", "amin", "argmax", "argmin", "logsumexp", "var", "std", "prod", "all", "any")
 

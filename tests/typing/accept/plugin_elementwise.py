@@ -32,4 +32,4 @@ loose: Matrix[Any, Any] = tt.zeros(3, 3)
 reveal_type(m + loose)  # R: typedtorch._tensor.Tensor[Literal[4], Literal[2]]
 
 mismatch = m + tt.zeros(3)  # type: ignore[shape]
-reveal_type(mismatch)  # R: Any
+reveal_type(mismatch)  # R: typedtorch._tensor.Tensor[*tuple[Any, ...]]

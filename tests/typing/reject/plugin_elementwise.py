@@ -22,8 +22,8 @@ m + "1"  # E: No overload variant of "__add__" of "Tensor" matches argument type
 
 
 def bias_wrong(x: Matrix[B, N], b: Vector[B]) -> Matrix[B, N]:
-    return x + b  # E: add: shapes do not broadcast: Tensor[B, N] + Tensor[B] (last dim: N != B)  # E: Returning Any
+    return x + b  # E: add: shapes do not broadcast: Tensor[B, N] + Tensor[B] (last dim: N != B)
 
 
 def bias_size(x: Matrix[B, L[10]]) -> Matrix[B, L[10]]:
-    return x + tt.zeros(128)  # E: add: shapes do not broadcast: Tensor[B, 10] + Tensor[128] (last dim: 10 != 128)  # E: Returning Any
+    return x + tt.zeros(128)  # E: add: shapes do not broadcast: Tensor[B, 10] + Tensor[128] (last dim: 10 != 128)
