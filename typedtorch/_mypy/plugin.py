@@ -230,6 +230,8 @@ class TypedTorchPlugin(Plugin):
     def get_method_hook(self, fullname: str) -> Callable[[MethodContext], Type] | None:
         if fullname in _INT_ARITHMETIC:
             return _int_arithmetic(_INT_ARITHMETIC[fullname])
+        if fullname == TENSOR + ".item":
+            return _item
         return None
 
     def get_type_analyze_hook(self, fullname: str) -> Callable[[AnalyzeTypeContext], Type] | None:
@@ -868,6 +870,18 @@ class TypedTorchPlugin(Plugin):
                 else:
                     t = get_proper_type(actual_type(j))
                     value = [_size_of(i) for i in t.items] if isinstance(t, TupleType) else [_size_of(t)]
+                    arg = call.args[j]
+                    if isinstance(arg, TupleExpr) and isinstance(t, TupleType) and len(arg.items) == len(value):
+                        # A size tuple written out, `(B, T)` after `B, T = 4, 8`: each item's value.
+                        for k, item in enumerate(arg.items):
+                            if value[k] is None or isinstance(get_proper_type(t.items[k]), Instance):
+                                known = (
+                                    known_int(item, _trees(ctx.api, item))
+                                    if isinstance(item, RefExpr | OpExpr)
+                                    else None
+                                )
+                                if known is not None:
+                                    value[k] = known
             if len(targets) != len(value):
                 continue
             for tv, n in zip(targets, value, strict=True):
@@ -1138,10 +1152,37 @@ def _loosen(formal: Type) -> bool:
     return has_type_vars(formal) or tensor_shape(formal) is not None
 
 
+_NUMBERS: Final = frozenset({"builtins.float", "builtins.int", "builtins.bool", "builtins.complex"})
+
+
+def _item(ctx: MethodContext) -> Type:
+    """``x.item()`` is ``Any`` (an int, a float or a bool: the dtype is not in the type),
+    but where the context expects a Python number it is that number, so that
+    ``def step(...) -> float: ... return loss.item()`` gets no "Returning Any" under
+    ``--strict``, and ``n: int = x.argmax().item()`` still passes."""
+    contexts = getattr(getattr(ctx.api, "expr_checker", None), "type_context", None)
+    expected = get_proper_type(contexts[-1]) if contexts else None
+    if isinstance(expected, Instance) and expected.type.fullname in _NUMBERS:
+        return expected
+    return ctx.default_return_type
+
+
 def _any_like(t: Type) -> Type:
-    """``Any``, or for a constructor the class with ``Any`` arguments (it must stay an instance)."""
+    """The result type after a reported error: what does not depend on the failed shapes.
+
+    A type without type variables stays (a loss's ``Scalar``, so ``loss.item()`` is still
+    a ``float``); a tensor becomes one of unknown shape, a tuple a tuple of such, a
+    constructor's class takes ``Any`` arguments (it must stay an instance); the rest is
+    ``Any``. Never a bare ``Any`` where a tensor was due: ``--strict`` would add a
+    follow-on "Returning Any" to the one real error."""
     p = get_proper_type(t)
+    if isinstance(p, TupleType):
+        return p.copy_modified(items=[_any_like(i) for i in p.items])
     if isinstance(p, Instance):
+        if not has_type_vars(p):
+            return p
+        if p.type.fullname == "builtins.tuple" and len(p.args) == 1:
+            return p.copy_modified(args=[_any_like(p.args[0])])
         return fill_typevars_with_any(p.type)
     return AnyType(TypeOfAny.special_form)
 
