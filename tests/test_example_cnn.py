@@ -139,7 +139,7 @@ def test_networks_refuse_wrong_inputs(cnn: ModuleType) -> None:
     ):
         cnn.LightNet()(tt.zeros(2, 3, 28, 28))
     # 32 x 32 images: the convolutions fit, fc1 does not (64 * 14 * 14 features).
-    with pytest.raises(tt.ShapeError, match=r"Linear\(9216 -> 128\) expected last dim 9216, got shape \(2, 12544\)"):
+    with pytest.raises(tt.ShapeError, match=r"Linear\[9216, 128\]: input is Tensor\[2, 12544\], expected Tensor\[2, 9216\]"):
         cnn.Net()(tt.zeros(2, 1, 32, 32))
 
 

@@ -89,12 +89,15 @@ class Linear(Module, Generic[In, Out]):
     # guarantee for this one annotation at a tenth of the cost, on every training step.
     def __call__(self, x: Tensor[*P, In]) -> Tensor[*P, Out]:
         check_float(x, "Linear", "input")  # a list would fail below with an AttributeError, ints would promote
-        shape = x._data.shape
+        shape = tuple(x._data.shape)
         if not shape or shape[-1] != self.in_features:
-            raise ShapeError(
-                f"Linear({self.in_features} -> {self.out_features}) expected last dim {self.in_features}, "
-                f"got shape {tuple(shape)}"
-            )
+            # The words of the mypy plugin's error for the same call.
+            name = f"Linear[{self.in_features}, {self.out_features}]"
+            got = f"Tensor[{', '.join(map(str, shape))}]" if shape else "Tensor[()]"
+            if not shape:
+                raise ShapeError(f"{name}: input is {got}, expected at least 1 dim (the {self.in_features} features)")
+            want = f"Tensor[{', '.join(map(str, (*shape[:-1], self.in_features)))}]"
+            raise ShapeError(f"{name}: input is {got}, expected {want} (last dim: {shape[-1]} != {self.in_features})")
         return linear(x, self.weight, self.bias)
 
     def __rshift__(self, other: MypyOnly[Callable[[Tensor[B, Out]], Tensor[B, Z]]]) -> Sequential[In, Z]:
