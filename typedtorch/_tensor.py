@@ -823,7 +823,7 @@ class Tensor(Generic[*S]):
         """The largest element (a ``Scalar``); with ``dim``, ``(values, indices)`` as PyTorch
         (so ``x.max(1)[1]`` is the argmax); with a tensor, the elementwise maximum."""
         if dim is None:
-            return _ops.apply1(_ops.AMax(None, False, True), self)
+            return _ops.apply1(_ops.AMax(None, False, True, "max"), self)
         if isinstance(dim, Tensor):
             return self.maximum(dim)
         return ValuesIndices(*_ops.max_dim(self, dim, keepdim, True))
@@ -849,7 +849,7 @@ class Tensor(Generic[*S]):
     def min(self, dim: Any = None, keepdim: _bool = False) -> Any:
         """The smallest element; with ``dim``, ``(values, indices)``; with a tensor, the elementwise minimum."""
         if dim is None:
-            return _ops.apply1(_ops.AMax(None, False, False), self)
+            return _ops.apply1(_ops.AMax(None, False, False, "min"), self)
         if isinstance(dim, Tensor):
             return self.minimum(dim)
         return ValuesIndices(*_ops.max_dim(self, dim, keepdim, False))
