@@ -489,7 +489,7 @@ class Tensor(Generic[*S]):
         """``c ** x`` for a Python number ``c``."""
         if not isinstance(base, int | float):
             raise TypeError(f"pow: base must be a number, got {type(base).__name__}")
-        return _ops.apply1(_ops.RPow(float(base)), self)
+        return _ops.apply1(_ops.RPow(_ops._number(base)), self)
 
     def pow(self, exponent: Number) -> Tensor[*S]:
         """``x ** exponent``."""

@@ -61,6 +61,10 @@ def apply1(fn: UnaryOp, x: AnyTensor) -> AnyTensor:
     if x.__class__ is not Tensor:  # a list or an ndarray where a tensor belongs: a clear error
         check_tensor(x, fn.name)
     backend = x._backend
+    if fn.to_float and not backend.is_floating(x._data.dtype):
+        # PyTorch computes exp/log/sqrt/... of an integer or bool tensor in the default
+        # float (numpy would give float64, array-api-strict refuses).
+        x = cast(x, _dtypes.DEFAULT_FLOAT)
     fn.xp = backend.xp
     out = fn.forward(x._data)
     if x.requires_grad and grad_mode.enabled:
@@ -218,6 +222,9 @@ class UnaryOp(Function):
     name = "op"
     # A view of its input (same memory): the output shares the input's version counter.
     view = False
+    # A float function (exp, log, ...): an integer or bool input is cast to the default
+    # float first, as PyTorch does.
+    to_float = False
 
     def forward(self, x: Array) -> Array:
         raise NotImplementedError

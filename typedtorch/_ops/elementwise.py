@@ -324,6 +324,8 @@ class Neg(UnaryOp):
     saves_inputs = False
 
     def forward(self, x: Array) -> Array:
+        if x.dtype == self.xp.bool:
+            raise TypeError("neg: negation of a bool tensor is not supported; use ~x (logical not), as in PyTorch")
         return -x
 
     def backward(self, g: Array) -> tuple[Array | None, ...]:
@@ -340,6 +342,9 @@ class Pow(UnaryOp):
         self.p = p
 
     def forward(self, x: Array) -> Array:
+        x = _int_power_base(self.xp, x, self.p)
+        if self.p < 0 and not self.xp.isdtype(x.dtype, "real floating"):
+            raise ValueError(_NEGATIVE_POWER)
         self.x = x
         return x**self.p
 
@@ -354,6 +359,22 @@ class Pow(UnaryOp):
         return (g * (p * self.x ** (p - 1)),)
 
 
+_NEGATIVE_POWER = "pow: integer tensors to negative integer powers are not allowed (as in PyTorch); convert with .float()"
+
+
+def _int_power_base(xp: Any, x: Array, number: float) -> Array:
+    """An integer or bool ``x`` made ready for a power with a Python ``number``, as PyTorch:
+    a float number lifts it to the default float, bool becomes int64 (the caller refuses
+    negative integer powers)."""
+    if xp.isdtype(x.dtype, "real floating"):
+        return x
+    if isinstance(number, float):
+        return xp.astype(x, xp.float32)
+    if x.dtype == xp.bool:
+        return xp.astype(x, xp.int64)
+    return x
+
+
 class RPow(UnaryOp):
     """``c ** x`` for a Python number ``c``."""
 
@@ -365,6 +386,13 @@ class RPow(UnaryOp):
         self.c = c
 
     def forward(self, x: Array) -> Array:
+        xp = self.xp
+        if not xp.isdtype(x.dtype, "real floating"):
+            # PyTorch: an int base keeps an integer tensor's dtype (bool -> int64), a
+            # float base gives the default float; negative integer powers are refused.
+            x = _int_power_base(xp, x, self.c)
+            if isinstance(self.c, int) and bool(xp.any(x < 0)):
+                raise ValueError(_NEGATIVE_POWER)
         self.x = x  # read by backward only when c == 0
         self.out = self.c**x
         return self.out
@@ -382,6 +410,7 @@ class RPow(UnaryOp):
 class Exp(UnaryOp):
     __slots__ = ("out",)
     name = "exp"
+    to_float = True
     saves_inputs = False
     saves_output = True
 
@@ -396,6 +425,7 @@ class Exp(UnaryOp):
 class Log(UnaryOp):
     __slots__ = ("x",)
     name = "log"
+    to_float = True
 
     def forward(self, x: Array) -> Array:
         self.x = x
@@ -408,6 +438,7 @@ class Log(UnaryOp):
 class Log1p(UnaryOp):
     __slots__ = ("x",)
     name = "log1p"
+    to_float = True
 
     def forward(self, x: Array) -> Array:
         self.x = x
@@ -420,6 +451,7 @@ class Log1p(UnaryOp):
 class Sqrt(UnaryOp):
     __slots__ = ("out",)
     name = "sqrt"
+    to_float = True
     saves_inputs = False
     saves_output = True
 
@@ -434,6 +466,7 @@ class Sqrt(UnaryOp):
 class Rsqrt(UnaryOp):
     __slots__ = ("out",)
     name = "rsqrt"
+    to_float = True
     saves_inputs = False
     saves_output = True
 
@@ -461,6 +494,7 @@ class Abs(UnaryOp):
 class Sin(UnaryOp):
     __slots__ = ("x",)
     name = "sin"
+    to_float = True
 
     def forward(self, x: Array) -> Array:
         self.x = x
@@ -473,6 +507,7 @@ class Sin(UnaryOp):
 class Cos(UnaryOp):
     __slots__ = ("x",)
     name = "cos"
+    to_float = True
 
     def forward(self, x: Array) -> Array:
         self.x = x
@@ -485,6 +520,7 @@ class Cos(UnaryOp):
 class Tanh(UnaryOp):
     __slots__ = ("out",)
     name = "tanh"
+    to_float = True
     saves_inputs = False
     saves_output = True
 
@@ -500,6 +536,7 @@ class Tanh(UnaryOp):
 class Sigmoid(UnaryOp):
     __slots__ = ("out",)
     name = "sigmoid"
+    to_float = True
     saves_inputs = False
     saves_output = True
 

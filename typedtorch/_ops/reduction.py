@@ -289,6 +289,7 @@ class Std(Var):
 class LogSumExp(UnaryOp):
     __slots__ = ("dim", "keepdim", "ax", "x", "out")
     name = "logsumexp"
+    to_float = True
 
     def __init__(self, dim: Dims, keepdim: bool) -> None:
         self.dim, self.keepdim = dim, keepdim
