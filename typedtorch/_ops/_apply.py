@@ -99,13 +99,13 @@ def apply2(fn: BinaryOp, a: Operand, b: Operand) -> AnyTensor:
                 adata, bdata = a._data, b._data
             b_needs = b.requires_grad
         elif isinstance(b, _SCALAR_TYPES):
-            bdata, b_needs = _number(b), False
+            bdata, b_needs = _scalar(a, b), False
             adata = _with_scalar(fn, a, b)
         else:
             raise TypeError(f"{fn.name}: unsupported operand type {type(b).__name__}; wrap arrays with tt.tensor()")
     elif isinstance(a, _SCALAR_TYPES) and isinstance(b, Tensor):
         backend = b._backend
-        adata, a_needs = _number(a), False
+        adata, a_needs = _scalar(b, a), False
         bdata, b_needs = _with_scalar(fn, b, a), b.requires_grad
     else:
         raise TypeError(f"{fn.name}: unsupported operand types {type(a).__name__} and {type(b).__name__}")
@@ -140,6 +140,15 @@ def _promote(fn: BinaryOp, a: AnyTensor, b: AnyTensor) -> tuple[AnyTensor, AnyTe
     if nb != target:
         b = cast(b, target)
     return a, b
+
+
+def _scalar(t: AnyTensor, v: float) -> float:
+    """A Python number as the backend takes it next to ``t``: a bool next to a numeric
+    tensor is 0 or 1 (PyTorch's reading; array-api-strict mixes bools only with bools)."""
+    v = _number(v)
+    if type(v) is bool and not _is_bool(t._backend, t._data.dtype):
+        return int(v)
+    return v
 
 
 def _with_scalar(fn: BinaryOp, t: AnyTensor, scalar: object) -> Array:
