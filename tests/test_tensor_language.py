@@ -344,6 +344,17 @@ def test_python_bools_promote_as_pytorch(device: str) -> None:
     assert (tt.tensor([True, False], device=device) & True).dtype == tt.bool
 
 
+def test_where_with_a_number_promotes_as_pytorch(device: str) -> None:
+    # Found while testing promotion: `where(c, int_tensor, 0.5)` gave [1.0, 0.0] (the 0.5
+    # was cast to the int tensor's dtype before the tensor was lifted to float).
+    c = tt.tensor([True, False], device=device)
+    i = tt.tensor([1, 2], device=device)
+    assert tt.where(c, i, 0.5).tolist() == [1.0, 0.5] and tt.where(c, i, 0.5).dtype == tt.float32
+    assert tt.where(c, 0.5, i).tolist() == [0.5, 2.0]
+    assert tt.where(c, i, 7).tolist() == [1, 7] and tt.where(c, i, 7).dtype == tt.int64
+    assert tt.where(c, tt.tensor([True, True], device=device), 2).tolist() == [1, 2]
+
+
 def test_powers_promote_as_pytorch(device: str) -> None:
     i64 = tt.tensor([1, 4], device=device)
     assert (i64**2).dtype == tt.int64 and (i64**2).tolist() == [1, 16]

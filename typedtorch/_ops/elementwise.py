@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from typing import Any, ClassVar
 
-from typedtorch import _oprules
+from typedtorch import _dtypes, _oprules
 from typedtorch._backend import Array
 from typedtorch._engine import Function, grad_mode, next_seq, unbroadcast
 from typedtorch._errors import DeviceError, ShapeError
@@ -283,9 +283,11 @@ def where(cond: AnyTensor, a: Operand, b: Operand) -> AnyTensor:
     elif len(tensors) == 1:
         t = tensors[0]
         other = b if t is a else a
-        if isinstance(other, float) and not backend.is_floating(t._data.dtype):
-            t2 = cast(t, "float32")
+        target = _dtypes.with_scalar(backend.dtype_name(t._data), other)
+        if target != backend.dtype_name(t._data):  # int tensor and 0.5, bool tensor and 2
+            t2 = cast(t, target)
             a, b = (t2, b) if t is a else (a, t2)
+            tensors = [t2]  # the number below takes the cast tensor's dtype, not the old one
     parts: list[Any] = []
     for t in (a, b):
         if isinstance(t, Tensor):
