@@ -110,8 +110,11 @@ class PowTensor(BinaryOp):
         xp, a, b = self.xp, self.a, self.b
         ga = gb = None
         if self.needs[0]:
-            # b * a^(b-1), and 0 where b == 0 (the limit PyTorch takes, not 0 * inf).
-            ga = unbroadcast(xp, xp.where(b == 0, 0.0, g * b * a ** (b - 1)), _sh(a))
+            # b * a^(b-1), and 0 where b == 0 (the limit PyTorch takes, not 0 * inf); the
+            # base is 1 there so that 0 ** -1 is not computed (and warned about) at all.
+            zero_b = b == 0
+            base = xp.where(zero_b, 1.0, a)
+            ga = unbroadcast(xp, xp.where(zero_b, 0.0, g * b * base ** (b - 1)), _sh(a))
         if self.needs[1]:
             # a^b log a, taken as 0 at a == 0 with b >= 0 (where a^b is 0 or 1), as
             # PyTorch does; elsewhere the plain formula (nan for a negative base, as there).
