@@ -367,7 +367,7 @@ class Pow(UnaryOp):
 _NEGATIVE_POWER = "pow: integer tensors to negative integer powers are not allowed (as in PyTorch); convert with .float()"
 
 
-def _int_power_base(xp: Any, x: Array, number: float) -> Array:
+def _int_power_base(xp: Any, x: Array, number: object) -> Array:
     """An integer or bool ``x`` made ready for a power with a Python ``number``, as PyTorch:
     a float number lifts it to the default float, bool becomes int64 (the caller refuses
     negative integer powers)."""
