@@ -100,7 +100,9 @@ def test_zero_and_friends_modify_the_tensor_itself(device: str) -> None:
 def test_in_place_on_a_parameter_outside_no_grad_is_an_error(device: str) -> None:
     w = t64([1.0, 2.0], device, requires_grad=True)
     for op in (lambda: w.sub_(1.0), lambda: w.zero_(), lambda: w.mul_(2.0)):
-        with pytest.raises(RuntimeError, match=r"in-place change of a leaf tensor that requires grad .*tt\.no_grad\(\)"):
+        with pytest.raises(
+            RuntimeError, match=r"in-place change of a leaf tensor that requires grad .*tt\.no_grad\(\)"
+        ):
             op()
     with pytest.raises(RuntimeError, match=r"sub_: in-place change of a leaf"):
         w -= 1.0
@@ -233,7 +235,9 @@ def test_bool_of_a_tensor_is_pytorchs(device: str) -> None:
     assert bool(tt.tensor([0.0], device=device)) is False
     assert bool(tt.tensor([[2.0]], device=device)) is True
     assert bool(tt.tensor(0, device=device)) is False
-    with pytest.raises(RuntimeError, match=r"the truth value of a tensor with 2 elements \(shape \(2,\)\) is ambiguous"):
+    with pytest.raises(
+        RuntimeError, match=r"the truth value of a tensor with 2 elements \(shape \(2,\)\) is ambiguous"
+    ):
         bool(tt.tensor([0.0, 1.0], device=device))
     with pytest.raises(RuntimeError, match=r"the truth value of a tensor with no values is ambiguous"):
         bool(tt.zeros(0, device=device))
@@ -484,7 +488,7 @@ def tutorial_nn(lib: Any, x: Any, y: Any, model: Any, steps: int) -> list[float]
     loss_fn = lib.nn.MSELoss(reduction="sum")
     learning_rate = 1e-4
     losses = []
-    for t in range(steps):
+    for t in range(steps):  # noqa: B007 (the tutorial's loop, literally)
         y_pred = model(x)
         loss = loss_fn(y_pred, y)
         losses.append(loss.item())
@@ -499,7 +503,7 @@ def tutorial_nn(lib: Any, x: Any, y: Any, model: Any, steps: int) -> list[float]
 def tutorial_tensors(lib: Any, x: Any, y: Any, w1: Any, w2: Any, steps: int, zero: bool) -> list[float]:
     learning_rate = 1e-6
     losses = []
-    for t in range(steps):
+    for t in range(steps):  # noqa: B007 (the tutorial's loop, literally)
         y_pred = x.mm(w1).clamp(min=0).mm(w2)
         loss = (y_pred - y).pow(2).sum()
         losses.append(loss.item())
