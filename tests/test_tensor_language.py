@@ -243,6 +243,32 @@ def test_bool_of_a_tensor_is_pytorchs(device: str) -> None:
         bool(tt.zeros(0, device=device))
 
 
+def test_comparing_with_none_is_pythons_answer(device: str) -> None:
+    # PyTorch: `x == None` is False and `x != None` True (Python's fallback), so
+    # `x in [None, y]` and `if mask == None` work; other comparisons with None stay errors.
+    x = t64([1.0, 2.0], device)
+    assert (x == None) is False and (x != None) is True  # noqa: E711
+    assert x not in [None] and x in [None, x]
+    with pytest.raises(TypeError, match=r"lt: unsupported operand type NoneType"):
+        _ = x < None  # type: ignore[operator]
+    with pytest.raises(TypeError, match=r"eq: unsupported operand type list; wrap arrays with tt.tensor\(\)"):
+        _ = x == [1.0, 2.0]
+
+
+def test_numpy_scalars_are_numbers(device: str) -> None:
+    # Found while testing promotion: `x / np.prod(x.shape)` or `x * np.float32(2)` was
+    # refused ("unsupported operand type int64"); PyTorch takes numpy scalars as numbers.
+    f = tt.tensor([1.0, 2.0], device=device)
+    i = tt.tensor([1, 2], device=device)
+    assert (f / np.prod(f.shape)).tolist() == [0.5, 1.0] and (f / np.prod(f.shape)).dtype == tt.float32
+    assert (f * np.float32(1.5)).tolist() == [1.5, 3.0] and (np.float32(1.5) + f).tolist() == [2.5, 3.5]
+    assert (i * np.int64(2)).dtype == tt.int64 and (i * np.float64(0.5)).dtype == tt.float32
+    assert (f == np.int64(1)).tolist() == [True, False] and (i * np.bool_(True)).tolist() == [1, 2]
+    assert (f / np.array(2.0)).tolist() == [0.5, 1.0]  # a 0-d array is a number too
+    with pytest.raises(TypeError, match=r"mul: unsupported operand type ndarray; wrap arrays with tt.tensor\(\)"):
+        _ = f * np.array([1.0, 2.0])  # an array with dims is not
+
+
 # Hash by identity; make sure nothing inside the library relied on identity `==`
 # (issue, §5).
 

@@ -532,9 +532,13 @@ class Tensor(Generic[*S]):
     # Elementwise, giving boolean tensors that never require grad.
 
     def __eq__(self, other: object) -> Tensor[*S]:  # type: ignore[override]
+        if other is None:
+            return NotImplemented  # `x == None` is False (Python's fallback), as in PyTorch
         return _ops.compare("eq", self, other)
 
     def __ne__(self, other: object) -> Tensor[*S]:  # type: ignore[override]
+        if other is None:
+            return NotImplemented  # `x != None` is True, as in PyTorch
         return _ops.compare("ne", self, other)
 
     def __gt__(self, other: AnyTensor | Number) -> Tensor[*S]:

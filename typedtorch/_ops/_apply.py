@@ -84,8 +84,22 @@ def apply1(fn: UnaryOp, x: AnyTensor) -> AnyTensor:
     return t
 
 
+def host_number(v: object) -> object:
+    """A numpy (or cupy) scalar or 0-d array as the Python number it holds, as PyTorch
+    takes them (``x / np.prod(shape)``, ``x * np.float32(2)``); anything else unchanged."""
+    if getattr(v, "shape", None) == () and hasattr(v, "dtype") and not isinstance(v, Tensor | int | float):
+        item = v.item()  # type: ignore[attr-defined]
+        if isinstance(item, int | float):
+            return item
+    return v
+
+
 def apply2(fn: BinaryOp, a: Operand, b: Operand) -> AnyTensor:
     """Run a two-input op; either side may be a Python scalar (never both)."""
+    if not isinstance(b, Tensor | int | float):
+        b = host_number(b)  # type: ignore[assignment]
+    if not isinstance(a, Tensor | int | float):
+        a = host_number(a)  # type: ignore[assignment]
     if isinstance(a, Tensor):
         backend = a._backend
         adata: Any = a._data
