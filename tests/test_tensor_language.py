@@ -318,6 +318,16 @@ def test_layers_and_losses_refuse_integer_inputs(device: str) -> None:
         nn.LayerNorm(2).to(device)(ints)
     with pytest.raises(TypeError, match=r"Conv2d\(.*\): input must be a floating-point tensor, got int64"):
         nn.Conv2d(1, 1, 1).to(device)(tt.zeros(1, 1, 2, 2, dtype=tt.int64, device=device))
+    i4 = tt.zeros(1, 2, 4, 4, dtype=tt.int64, device=device)
+    with pytest.raises(TypeError, match=r"MaxPool2d\(.*\): input must be a floating-point tensor, got int64"):
+        nn.MaxPool2d(2)(i4)
+    with pytest.raises(TypeError, match=r"BatchNorm2d\[2\]: input must be a floating-point tensor, got int64"):
+        nn.BatchNorm2d(2).to(device)(i4)
+    i3 = tt.zeros(2, 3, 4, dtype=tt.int64, device=device)
+    with pytest.raises(TypeError, match=r"MultiheadAttention\[4, 2\]: query must be a floating-point tensor"):
+        nn.MultiheadAttention(4, 2).to(device)(i3, i3, i3)
+    with pytest.raises(TypeError, match=r"Dropout: input must be a floating-point tensor, got dtype int64"):
+        nn.Dropout(0.5)(i3)
     f = tt.tensor([[0.5, 1.0]], device=device)
     with pytest.raises(TypeError, match=r"mse_loss: input must be a floating-point tensor, got dtype int64"):
         F.mse_loss(ints, f)
