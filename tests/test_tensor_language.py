@@ -295,6 +295,16 @@ def test_optimizer_dedupe_and_groups_do_not_compare_values(device: str) -> None:
     other = t64([1.0, 2.0], device, requires_grad=True)
     opt.add_param_group({"params": [other]})  # equal values to none in particular: accepted
     assert len(opt.param_groups) == 2
+    # per-parameter state is a dict keyed by the tensors themselves (identity hash)
+    a = t64([1.0, 2.0], device, requires_grad=True)
+    b = t64([1.0, 2.0], device, requires_grad=True)
+    adam = tt.optim.Adam([a, b], lr=0.1, betas=(0.5, 0.5))
+    for _ in range(2):
+        adam.zero_grad()
+        (a.sum() + 3 * b.sum()).backward()
+        adam.step()
+    assert len(adam.state) == 2 and adam.state[a] is not adam.state[b]
+    assert adam.state[a]["exp_avg"].tolist() == [0.75, 0.75] and adam.state[b]["exp_avg"].tolist() == [2.25, 2.25]
     # a module whose two parameters hold equal values lists both
     lin = nn.Linear(2, 2, bias=False).to(device)
     with tt.no_grad():
