@@ -591,8 +591,18 @@ def test_tutorial_raw_tensor_loop_trains(device: str, zero: bool) -> None:
     assert losses[-1] < 0.25 * losses[0], (losses[0], losses[-1])
 
 
-def test_tutorial_loops_match_torch() -> None:
+@pytest.fixture
+def torch_one_thread() -> Any:
+    """torch, on one thread for the test (its thread pool is slow on a shared 2-core machine)."""
     torch = pytest.importorskip("torch")
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield torch
+    torch.set_num_threads(threads)
+
+
+def test_tutorial_loops_match_torch(torch_one_thread: Any) -> None:
+    torch = torch_one_thread
     x, y = tutorial_data("cpu")
     tx, ty = torch.from_numpy(x.numpy().copy()), torch.from_numpy(y.numpy().copy())
     model = tt_model("cpu")
