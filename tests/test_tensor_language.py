@@ -265,6 +265,7 @@ def test_numpy_scalars_are_numbers(device: str) -> None:
     assert (i * np.int64(2)).dtype == tt.int64 and (i * np.float64(0.5)).dtype == tt.float32
     assert (f == np.int64(1)).tolist() == [True, False] and (i * np.bool_(True)).tolist() == [1, 2]
     assert (f / np.array(2.0)).tolist() == [0.5, 1.0]  # a 0-d array is a number too
+    assert (f ** np.int64(2)).tolist() == [1.0, 4.0] and (np.int64(2) ** i).tolist() == [2, 4]
     with pytest.raises(TypeError, match=r"mul: unsupported operand type ndarray; wrap arrays with tt.tensor\(\)"):
         _ = f * np.array([1.0, 2.0])  # an array with dims is not
 

@@ -481,12 +481,14 @@ class Tensor(Generic[*S]):
         """``x ** p`` for a number or a tensor ``p``."""
         if isinstance(exponent, Tensor):
             return _ops.apply2(_ops.PowTensor(), self, exponent)
+        exponent = _ops.host_number(exponent)  # np.int64(2) is a number
         if not isinstance(exponent, int | float):
             raise TypeError(f"pow: exponent must be a number or a tensor, got {type(exponent).__name__}")
         return _ops.apply1(_ops.Pow(_ops._number(exponent)), self)
 
     def __rpow__(self, base: Number) -> Tensor[*S]:
         """``c ** x`` for a Python number ``c``."""
+        base = _ops.host_number(base)
         if not isinstance(base, int | float):
             raise TypeError(f"pow: base must be a number, got {type(base).__name__}")
         return _ops.apply1(_ops.RPow(_ops._number(base)), self)

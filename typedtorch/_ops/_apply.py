@@ -84,7 +84,7 @@ def apply1(fn: UnaryOp, x: AnyTensor) -> AnyTensor:
     return t
 
 
-def host_number(v: object) -> object:
+def host_number(v: object) -> Any:  # Any: the caller's checks that follow narrow it
     """A numpy (or cupy) scalar or 0-d array as the Python number it holds, as PyTorch
     takes them (``x / np.prod(shape)``, ``x * np.float32(2)``); anything else unchanged."""
     if getattr(v, "shape", None) == () and hasattr(v, "dtype") and not isinstance(v, Tensor | int | float):
@@ -96,10 +96,12 @@ def host_number(v: object) -> object:
 
 def apply2(fn: BinaryOp, a: Operand, b: Operand) -> AnyTensor:
     """Run a two-input op; either side may be a Python scalar (never both)."""
-    if not isinstance(b, Tensor | int | float):
-        b = host_number(b)  # type: ignore[assignment]
-    if not isinstance(a, Tensor | int | float):
-        a = host_number(a)  # type: ignore[assignment]
+    ob: object = b  # callers may pass anything: numpy scalars become numbers here
+    if not isinstance(ob, Tensor | int | float):
+        b = host_number(ob)
+    oa: object = a
+    if not isinstance(oa, Tensor | int | float):
+        a = host_number(oa)
     if isinstance(a, Tensor):
         backend = a._backend
         adata: Any = a._data

@@ -364,7 +364,9 @@ class Pow(UnaryOp):
         return (g * (p * self.x ** (p - 1)),)
 
 
-_NEGATIVE_POWER = "pow: integer tensors to negative integer powers are not allowed (as in PyTorch); convert with .float()"
+_NEGATIVE_POWER = (
+    "pow: integer tensors to negative integer powers are not allowed (as in PyTorch); convert with .float()"
+)
 
 
 def _int_power_base(xp: Any, x: Array, number: object) -> Array:
