@@ -193,7 +193,7 @@ def test_item_needs_one_element(device: str) -> None:
         (lambda x: x.sum(dim=2), "sum: dim 2 is out of range for Tensor[2, 3] (rank 2: dims -2 to 1)"),
         (lambda x: x.sum(dim=(0, 2)), "sum: dim 2 is out of range for Tensor[2, 3] (rank 2: dims -2 to 1)"),
         (lambda x: x.mean(dim=-3), "mean: dim -3 is out of range for Tensor[2, 3] (rank 2: dims -2 to 1)"),
-        (lambda x: x.max(dim=5, keepdim=True), "argmax: dim 5 is out of range for Tensor[2, 3] (rank 2: dims -2 to 1)"),
+        (lambda x: x.max(dim=5, keepdim=True), "max: dim 5 is out of range for Tensor[2, 3] (rank 2: dims -2 to 1)"),
         (lambda x: x.amax(dim=5, keepdim=True), "amax: dim 5 is out of range for Tensor[2, 3] (rank 2: dims -2 to 1)"),
         (lambda x: x.softmax(dim=2), "softmax: dim 2 is out of range for Tensor[2, 3] (rank 2: dims -2 to 1)"),
         (
@@ -316,7 +316,6 @@ def test_mixing_devices_elsewhere() -> None:
         (lambda x: None / x, "div: unsupported operand types NoneType and Tensor"),
         (lambda x: x + np.ones(2), "add: unsupported operand type ndarray; wrap arrays with tt.tensor()"),
         (lambda x: np.ones(2) * x, "mul: unsupported operand types ndarray and Tensor"),
-        (lambda x: np.float32(2.0) * x, "mul: unsupported operand types float32 and Tensor"),
         (lambda x: x @ 3, "matmul: unsupported operand type int; wrap arrays with tt.tensor()"),
         (lambda x: x @ np.ones(2), "matmul: unsupported operand type ndarray; wrap arrays with tt.tensor()"),
         (lambda x: x ** "2", "pow: exponent must be a number or a tensor, got str"),

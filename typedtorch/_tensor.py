@@ -481,15 +481,17 @@ class Tensor(Generic[*S]):
         """``x ** p`` for a number or a tensor ``p``."""
         if isinstance(exponent, Tensor):
             return _ops.apply2(_ops.PowTensor(), self, exponent)
+        exponent = _ops.host_number(exponent)  # np.int64(2) is a number
         if not isinstance(exponent, int | float):
             raise TypeError(f"pow: exponent must be a number or a tensor, got {type(exponent).__name__}")
         return _ops.apply1(_ops.Pow(_ops._number(exponent)), self)
 
     def __rpow__(self, base: Number) -> Tensor[*S]:
         """``c ** x`` for a Python number ``c``."""
+        base = _ops.host_number(base)
         if not isinstance(base, int | float):
             raise TypeError(f"pow: base must be a number, got {type(base).__name__}")
-        return _ops.apply1(_ops.RPow(float(base)), self)
+        return _ops.apply1(_ops.RPow(_ops._number(base)), self)
 
     def pow(self, exponent: Number) -> Tensor[*S]:
         """``x ** exponent``."""
@@ -532,9 +534,13 @@ class Tensor(Generic[*S]):
     # Elementwise, giving boolean tensors that never require grad.
 
     def __eq__(self, other: object) -> Tensor[*S]:  # type: ignore[override]
+        if other is None:
+            return NotImplemented  # `x == None` is False (Python's fallback), as in PyTorch
         return _ops.compare("eq", self, other)
 
     def __ne__(self, other: object) -> Tensor[*S]:  # type: ignore[override]
+        if other is None:
+            return NotImplemented  # `x != None` is True, as in PyTorch
         return _ops.compare("ne", self, other)
 
     def __gt__(self, other: AnyTensor | Number) -> Tensor[*S]:
@@ -823,7 +829,7 @@ class Tensor(Generic[*S]):
         """The largest element (a ``Scalar``); with ``dim``, ``(values, indices)`` as PyTorch
         (so ``x.max(1)[1]`` is the argmax); with a tensor, the elementwise maximum."""
         if dim is None:
-            return _ops.apply1(_ops.AMax(None, False, True), self)
+            return _ops.apply1(_ops.AMax(None, False, True, "max"), self)
         if isinstance(dim, Tensor):
             return self.maximum(dim)
         return ValuesIndices(*_ops.max_dim(self, dim, keepdim, True))
@@ -849,7 +855,7 @@ class Tensor(Generic[*S]):
     def min(self, dim: Any = None, keepdim: _bool = False) -> Any:
         """The smallest element; with ``dim``, ``(values, indices)``; with a tensor, the elementwise minimum."""
         if dim is None:
-            return _ops.apply1(_ops.AMax(None, False, False), self)
+            return _ops.apply1(_ops.AMax(None, False, False, "min"), self)
         if isinstance(dim, Tensor):
             return self.minimum(dim)
         return ValuesIndices(*_ops.max_dim(self, dim, keepdim, False))

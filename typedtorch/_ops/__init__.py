@@ -22,7 +22,7 @@ The engine (``typedtorch._engine``) knows nothing of these: it only calls
 ``Function.backward``.
 """
 
-from ._apply import _number, apply1, apply2, apply_n, cast, check_tensor
+from ._apply import _number, apply1, apply2, apply_n, cast, check_tensor, host_number
 from .api import (
     Clone,
     chunk_op,
@@ -87,7 +87,7 @@ __all__ = [
     "AMax", "Abs", "Add", "AsType", "Cat", "Clone", "Cos", "Div", "Exp", "Expand", "GetItem", "Log", "Log1p",
     "LogSoftmax", "LogSumExp", "MatMul", "Maximum", "Mean", "Minimum", "Mul", "Neg", "Permute", "Pow", "PowTensor",
     "Prod", "RPow", "ReLU", "Reshape", "Rsqrt", "Sigmoid", "Sin", "Softmax", "Sqrt", "Stack", "Std", "Sub", "Sum", "Take",
-    "Tanh", "ToDevice", "Tri", "Var", "_number", "all_any", "apply1", "apply2", "apply_n", "argext", "cast",
+    "Tanh", "ToDevice", "Tri", "Var", "_number", "all_any", "apply1", "apply2", "apply_n", "argext", "cast", "host_number",
     "check_tensor", "chunk_op", "clamp", "compare", "copy_", "expand_op", "fill", "flatten_op", "gelu", "getitem",
     "inplace", "invert", "iop", "logical", "masked_fill", "max_dim", "nondiff", "permute_dims_op", "permute_op",
     "random_fill", "reshape_op", "select", "setitem", "split_op", "squeeze_op", "topk", "transpose_op",

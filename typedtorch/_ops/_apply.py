@@ -61,6 +61,10 @@ def apply1(fn: UnaryOp, x: AnyTensor) -> AnyTensor:
     if x.__class__ is not Tensor:  # a list or an ndarray where a tensor belongs: a clear error
         check_tensor(x, fn.name)
     backend = x._backend
+    if fn.to_float and not backend.is_floating(x._data.dtype):
+        # PyTorch computes exp/log/sqrt/... of an integer or bool tensor in the default
+        # float (numpy would give float64, array-api-strict refuses).
+        x = cast(x, _dtypes.DEFAULT_FLOAT)
     fn.xp = backend.xp
     out = fn.forward(x._data)
     if x.requires_grad and grad_mode.enabled:
@@ -80,8 +84,24 @@ def apply1(fn: UnaryOp, x: AnyTensor) -> AnyTensor:
     return t
 
 
+def host_number(v: object) -> Any:  # Any: the caller's checks that follow narrow it
+    """A numpy (or cupy) scalar or 0-d array as the Python number it holds, as PyTorch
+    takes them (``x / np.prod(shape)``, ``x * np.float32(2)``); anything else unchanged."""
+    if getattr(v, "shape", None) == () and hasattr(v, "dtype") and not isinstance(v, Tensor | int | float):
+        item = v.item()  # type: ignore[attr-defined]
+        if isinstance(item, int | float):
+            return item
+    return v
+
+
 def apply2(fn: BinaryOp, a: Operand, b: Operand) -> AnyTensor:
     """Run a two-input op; either side may be a Python scalar (never both)."""
+    ob: object = b  # callers may pass anything: numpy scalars become numbers here
+    if not isinstance(ob, Tensor | int | float):
+        b = host_number(ob)
+    oa: object = a
+    if not isinstance(oa, Tensor | int | float):
+        a = host_number(oa)
     if isinstance(a, Tensor):
         backend = a._backend
         adata: Any = a._data
@@ -95,13 +115,13 @@ def apply2(fn: BinaryOp, a: Operand, b: Operand) -> AnyTensor:
                 adata, bdata = a._data, b._data
             b_needs = b.requires_grad
         elif isinstance(b, _SCALAR_TYPES):
-            bdata, b_needs = _number(b), False
+            bdata, b_needs = _scalar(a, b), False
             adata = _with_scalar(fn, a, b)
         else:
             raise TypeError(f"{fn.name}: unsupported operand type {type(b).__name__}; wrap arrays with tt.tensor()")
     elif isinstance(a, _SCALAR_TYPES) and isinstance(b, Tensor):
         backend = b._backend
-        adata, a_needs = _number(a), False
+        adata, a_needs = _scalar(b, a), False
         bdata, b_needs = _with_scalar(fn, b, a), b.requires_grad
     else:
         raise TypeError(f"{fn.name}: unsupported operand types {type(a).__name__} and {type(b).__name__}")
@@ -136,6 +156,15 @@ def _promote(fn: BinaryOp, a: AnyTensor, b: AnyTensor) -> tuple[AnyTensor, AnyTe
     if nb != target:
         b = cast(b, target)
     return a, b
+
+
+def _scalar(t: AnyTensor, v: float) -> float:
+    """A Python number as the backend takes it next to ``t``: a bool next to a numeric
+    tensor is 0 or 1 (PyTorch's reading; array-api-strict mixes bools only with bools)."""
+    v = _number(v)
+    if type(v) is bool and not _is_bool(t._backend, t._data.dtype):
+        return int(v)
+    return v
 
 
 def _with_scalar(fn: BinaryOp, t: AnyTensor, scalar: object) -> Array:
@@ -218,6 +247,9 @@ class UnaryOp(Function):
     name = "op"
     # A view of its input (same memory): the output shares the input's version counter.
     view = False
+    # A float function (exp, log, ...): an integer or bool input is cast to the default
+    # float first, as PyTorch does.
+    to_float = False
 
     def forward(self, x: Array) -> Array:
         raise NotImplementedError

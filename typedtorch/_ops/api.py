@@ -17,7 +17,7 @@ from typedtorch._engine import _grad_enabled
 from typedtorch._errors import DeviceError, ShapeError
 from typedtorch._tensor import Tensor, make
 
-from ._apply import _SCALAR_TYPES, AnyTensor, Operand, UnaryOp, apply1, apply2, check_tensor
+from ._apply import _SCALAR_TYPES, AnyTensor, Operand, UnaryOp, apply1, apply2, check_tensor, host_number
 from .elementwise import Elementwise, Logical, Where, where
 from .indexing import GetItem, SetItem, Take
 from .inplace import inplace
@@ -354,7 +354,9 @@ def compare(op: str, a: AnyTensor, b: object) -> AnyTensor:
     from .elementwise import Compare
 
     if not isinstance(b, Tensor | int | float):
-        raise TypeError(f"{op}: unsupported operand type {type(b).__name__}; wrap arrays with tt.tensor()")
+        b = host_number(b)  # a numpy scalar compares as the number it holds
+        if not isinstance(b, Tensor | int | float):
+            raise TypeError(f"{op}: unsupported operand type {type(b).__name__}; wrap arrays with tt.tensor()")
     token = _grad_enabled.set(False)
     try:
         return apply2(Compare(op), a, b)

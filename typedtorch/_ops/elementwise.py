@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from typing import Any, ClassVar
 
-from typedtorch import _oprules
+from typedtorch import _dtypes, _oprules
 from typedtorch._backend import Array
 from typedtorch._engine import Function, grad_mode, next_seq, unbroadcast
 from typedtorch._errors import DeviceError, ShapeError
@@ -110,8 +110,11 @@ class PowTensor(BinaryOp):
         xp, a, b = self.xp, self.a, self.b
         ga = gb = None
         if self.needs[0]:
-            # b * a^(b-1), and 0 where b == 0 (the limit PyTorch takes, not 0 * inf).
-            ga = unbroadcast(xp, xp.where(b == 0, 0.0, g * b * a ** (b - 1)), _sh(a))
+            # b * a^(b-1), and 0 where b == 0 (the limit PyTorch takes, not 0 * inf); the
+            # base is 1 there so that 0 ** -1 is not computed (and warned about) at all.
+            zero_b = b == 0
+            base = xp.where(zero_b, 1.0, a)
+            ga = unbroadcast(xp, xp.where(zero_b, 0.0, g * b * base ** (b - 1)), _sh(a))
         if self.needs[1]:
             # a^b log a, taken as 0 at a == 0 with b >= 0 (where a^b is 0 or 1), as
             # PyTorch does; elsewhere the plain formula (nan for a negative base, as there).
@@ -283,9 +286,11 @@ def where(cond: AnyTensor, a: Operand, b: Operand) -> AnyTensor:
     elif len(tensors) == 1:
         t = tensors[0]
         other = b if t is a else a
-        if isinstance(other, float) and not backend.is_floating(t._data.dtype):
-            t2 = cast(t, "float32")
+        target = _dtypes.with_scalar(backend.dtype_name(t._data), other)
+        if target != backend.dtype_name(t._data):  # int tensor and 0.5, bool tensor and 2
+            t2 = cast(t, target)
             a, b = (t2, b) if t is a else (a, t2)
+            tensors = [t2]  # the number below takes the cast tensor's dtype, not the old one
     parts: list[Any] = []
     for t in (a, b):
         if isinstance(t, Tensor):
@@ -324,6 +329,8 @@ class Neg(UnaryOp):
     saves_inputs = False
 
     def forward(self, x: Array) -> Array:
+        if x.dtype == self.xp.bool:
+            raise TypeError("neg: negation of a bool tensor is not supported; use ~x (logical not), as in PyTorch")
         return -x
 
     def backward(self, g: Array) -> tuple[Array | None, ...]:
@@ -340,6 +347,9 @@ class Pow(UnaryOp):
         self.p = p
 
     def forward(self, x: Array) -> Array:
+        x = _int_power_base(self.xp, x, self.p)
+        if self.p < 0 and not self.xp.isdtype(x.dtype, "real floating"):
+            raise ValueError(_NEGATIVE_POWER)
         self.x = x
         return x**self.p
 
@@ -354,6 +364,24 @@ class Pow(UnaryOp):
         return (g * (p * self.x ** (p - 1)),)
 
 
+_NEGATIVE_POWER = (
+    "pow: integer tensors to negative integer powers are not allowed (as in PyTorch); convert with .float()"
+)
+
+
+def _int_power_base(xp: Any, x: Array, number: object) -> Array:
+    """An integer or bool ``x`` made ready for a power with a Python ``number``, as PyTorch:
+    a float number lifts it to the default float, bool becomes int64 (the caller refuses
+    negative integer powers)."""
+    if xp.isdtype(x.dtype, "real floating"):
+        return x
+    if isinstance(number, float):
+        return xp.astype(x, xp.float32)
+    if x.dtype == xp.bool:
+        return xp.astype(x, xp.int64)
+    return x
+
+
 class RPow(UnaryOp):
     """``c ** x`` for a Python number ``c``."""
 
@@ -365,6 +393,13 @@ class RPow(UnaryOp):
         self.c = c
 
     def forward(self, x: Array) -> Array:
+        xp = self.xp
+        if not xp.isdtype(x.dtype, "real floating"):
+            # PyTorch: an int base keeps an integer tensor's dtype (bool -> int64), a
+            # float base gives the default float; negative integer powers are refused.
+            x = _int_power_base(xp, x, self.c)
+            if isinstance(self.c, int) and bool(xp.any(x < 0)):
+                raise ValueError(_NEGATIVE_POWER)
         self.x = x  # read by backward only when c == 0
         self.out = self.c**x
         return self.out
@@ -382,6 +417,7 @@ class RPow(UnaryOp):
 class Exp(UnaryOp):
     __slots__ = ("out",)
     name = "exp"
+    to_float = True
     saves_inputs = False
     saves_output = True
 
@@ -396,6 +432,7 @@ class Exp(UnaryOp):
 class Log(UnaryOp):
     __slots__ = ("x",)
     name = "log"
+    to_float = True
 
     def forward(self, x: Array) -> Array:
         self.x = x
@@ -408,6 +445,7 @@ class Log(UnaryOp):
 class Log1p(UnaryOp):
     __slots__ = ("x",)
     name = "log1p"
+    to_float = True
 
     def forward(self, x: Array) -> Array:
         self.x = x
@@ -420,6 +458,7 @@ class Log1p(UnaryOp):
 class Sqrt(UnaryOp):
     __slots__ = ("out",)
     name = "sqrt"
+    to_float = True
     saves_inputs = False
     saves_output = True
 
@@ -434,6 +473,7 @@ class Sqrt(UnaryOp):
 class Rsqrt(UnaryOp):
     __slots__ = ("out",)
     name = "rsqrt"
+    to_float = True
     saves_inputs = False
     saves_output = True
 
@@ -461,6 +501,7 @@ class Abs(UnaryOp):
 class Sin(UnaryOp):
     __slots__ = ("x",)
     name = "sin"
+    to_float = True
 
     def forward(self, x: Array) -> Array:
         self.x = x
@@ -473,6 +514,7 @@ class Sin(UnaryOp):
 class Cos(UnaryOp):
     __slots__ = ("x",)
     name = "cos"
+    to_float = True
 
     def forward(self, x: Array) -> Array:
         self.x = x
@@ -485,6 +527,7 @@ class Cos(UnaryOp):
 class Tanh(UnaryOp):
     __slots__ = ("out",)
     name = "tanh"
+    to_float = True
     saves_inputs = False
     saves_output = True
 
@@ -500,6 +543,7 @@ class Tanh(UnaryOp):
 class Sigmoid(UnaryOp):
     __slots__ = ("out",)
     name = "sigmoid"
+    to_float = True
     saves_inputs = False
     saves_output = True
 

@@ -134,9 +134,10 @@ class AMax(UnaryOp):
 
     __slots__ = ("dim", "keepdim", "ax", "x", "out", "largest", "name")
 
-    def __init__(self, dim: Dims, keepdim: bool, largest: bool = True) -> None:
+    def __init__(self, dim: Dims, keepdim: bool, largest: bool = True, name: str | None = None) -> None:
         self.dim, self.keepdim, self.largest = dim, keepdim, largest
-        self.name = "amax" if largest else "amin"
+        # `x.max()` runs this op too: its errors name what the user called
+        self.name = name or ("amax" if largest else "amin")
 
     def forward(self, x: Array) -> Array:
         shape = tuple(x.shape)
@@ -225,9 +226,11 @@ def max_dim(x: AnyTensor, dim: int, keepdim: bool, largest: bool) -> tuple[AnyTe
         raise TypeError(
             f"{op}: dim must be an int (or a tensor for the elementwise {op}imum), got {type(dim).__name__}"
         )
-    indices = argext(x, dim, keepdim, largest)
+    check_tensor(x, op)
     shape = tuple(x._data.shape)
     ax = axes(op, shape, dim)
+    _nonempty(op, shape, ax)  # named for the call the user made, not the argmax inside it
+    indices = argext(x, dim, keepdim, largest)
     values = apply1(MaxDim(indices._data, ax[0] if ax else 0, keepdim, largest), x)
     return values, indices
 
@@ -286,6 +289,7 @@ class Std(Var):
 class LogSumExp(UnaryOp):
     __slots__ = ("dim", "keepdim", "ax", "x", "out")
     name = "logsumexp"
+    to_float = True
 
     def __init__(self, dim: Dims, keepdim: bool) -> None:
         self.dim, self.keepdim = dim, keepdim

@@ -71,6 +71,10 @@ def _check(op: str, x: Array, dim: int) -> int | None:
     """The axis, or None for a Scalar (whose only dims are 0 and -1, as in PyTorch)."""
     if not isinstance(dim, int) or isinstance(dim, bool):
         raise TypeError(f"{op}: dim must be an int, got {type(dim).__name__}")
+    kind = str(x.dtype).rsplit(".", 1)[-1]
+    if not kind.startswith("float"):
+        # PyTorch refuses too (numpy would compute it in float64, array-api-strict fails)
+        raise TypeError(f"{op}: expected a floating-point tensor, got dtype {kind} (convert with .float())")
     if x.ndim == 0:
         if dim not in (0, -1):
             raise IndexError(f"{op}: dim {dim} is out of range for a Scalar (dims -1 and 0)")
