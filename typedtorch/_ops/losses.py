@@ -62,7 +62,7 @@ def check_float(x: object, fn: str, name: str) -> AnyTensor:
             return x
         raise TypeError(
             f"{fn}: {name} must be a floating-point tensor, got dtype {x._backend.dtype_name(x._data)} "
-            f"(convert it, e.g. {name}.astype('float32'))"
+            f"(convert it, e.g. {name}.float())"
         )
     return check_tensor(x, fn, name)  # raises
 
