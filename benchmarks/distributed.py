@@ -1,13 +1,18 @@
 """Data-parallel step time at 1 and 2 processes, the allreduce's share, and the wire's latency and bandwidth.
 
-    python benchmarks/distributed.py                 # 5 rounds, about two minutes on 2 cores
-    python benchmarks/distributed.py --rounds 1 --steps 20   # a quick look
+    python benchmarks/distributed.py                 # 5 rounds of 60 steps, a few minutes on 2 cores
+    python benchmarks/distributed.py --rounds 1 --steps 5    # a quick look
+    python benchmarks/distributed.py --cnn-steps 30          # fewer timed steps for the CNN only
 
-Two models, each with a fixed global batch split over the ranks (strong scaling):
-MLP B from ``workloads.py`` (784-512-512-10, batch 128, SGD) and the MNIST example's
-model (784-512-10, batch 256, Adam; the CNN example's layers do not exist yet, so
-this stands in for "the example's model"). Configurations, each in fresh processes,
-interleaved over the rounds (the order rotates):
+Three models, each with a fixed global batch split over the ranks (strong scaling):
+MLP B from ``workloads.py`` (784-512-512-10, batch 128, SGD), the MNIST example's
+MLP (784-512-10, batch 256, Adam), and the CNN example's default network
+(``LightNet`` imported from ``examples/mnist_cnn.py``: conv 16 3x3 pad 1, pool,
+conv 32 3x3 pad 1, pool, fc 128, fc 10, ``log_softmax`` + ``nll_loss``; batch 128,
+Adadelta lr 1.0 with the example's per-batch cosine schedule, seeded as the example
+seeds it). The inputs are synthetic (uniform pixels, normalised as the example
+does, random labels): the timing and the loss identity do not need real digits.
+Configurations, each in fresh processes, interleaved over the rounds (the order rotates):
 
 * ``1 proc``: one process, one BLAS thread, no ``DistributedDataParallel`` at all;
 * ``1 proc, 2 thr``: one process with two BLAS threads (the other way to use 2 cores);
@@ -49,7 +54,12 @@ from workloads import WORKLOADS, Workload, data, weights  # noqa: E402
 MNIST_MODEL = Workload(
     "MNIST example model: 784-512-10, batch 256, Adam", (784, 512, 10), 256, 2e-3, "cross_entropy", 0
 )
-MODELS = {"B": WORKLOADS["B"], "mnist": MNIST_MODEL}
+# The CNN example's default recipe (``RECIPES["light"]`` there): batch 128, Adadelta lr 1.0.
+# ``sizes`` are only the flattened input and the classes, for the synthetic data.
+CNN_MODEL = Workload(
+    "CNN example model (light): conv16-pool-conv32-pool-128-10, batch 128, Adadelta", (784, 10), 128, 1.0, "nll", 0
+)
+MODELS = {"B": WORKLOADS["B"], "mnist": MNIST_MODEL, "cnn": CNN_MODEL}
 CONFIGS = {
     "1 proc": {"procs": 1, "threads": 1, "env": {}},
     "1 proc, 2 thr": {"procs": 1, "threads": 2, "env": {}},
@@ -74,20 +84,45 @@ def _model(w: Workload) -> Any:
     return nn.Sequential(*layers[:-1])
 
 
+def _cnn() -> tuple[Any, Any, Any, Any]:
+    """The CNN example's default network, optimizer and schedule, built as ``mnist_cnn.train`` builds them."""
+    import typedtorch as tt
+    from typedtorch import optim
+
+    sys.path.insert(0, str(ROOT / "examples"))
+    import mnist_cnn
+
+    recipe = mnist_cnn.RECIPES["light"]
+    tt.manual_seed(mnist_cnn.SEED)
+    model = mnist_cnn.LightNet()
+    opt = optim.Adadelta(model.parameters(), lr=recipe.lr)
+    # T_max as in the example: all steps of its default run (60,000 images, 2 epochs).
+    per_epoch = -(-60_000 // recipe.batch_size)
+    scheduler = optim.lr_scheduler.CosineAnnealingLR(opt, T_max=recipe.epochs * per_epoch)
+    return model, opt, scheduler, mnist_cnn
+
+
 def _train(key: str, steps: int, warmup: int) -> dict[str, Any]:
     import numpy as np
 
     import typedtorch as tt
     import typedtorch.distributed as dist
     from typedtorch import nn, optim
+    from typedtorch.nn import functional as F
 
     w = MODELS[key]
     rank, world = dist.rank(), dist.world_size()
-    model = _model(w)
-    ddp = dist.DistributedDataParallel(model) if world > 1 else None
+    scheduler: Any = None
     opt: optim.Optimizer
-    opt = optim.SGD(model.parameters(), lr=w.lr) if key == "B" else optim.Adam(model.parameters(), lr=w.lr)
     x_np, y_np, batches_np = data(w)
+    if key == "cnn":
+        model, opt, scheduler, example = _cnn()
+        assert w.batch == example.RECIPES["light"].batch_size, "the CNN workload's batch is the example's"
+        x_np = example.normalise(tt.from_numpy(x_np.reshape(-1, 28, 28))).numpy()
+    else:
+        model = _model(w)
+        opt = optim.SGD(model.parameters(), lr=w.lr) if key == "B" else optim.Adam(model.parameters(), lr=w.lr)
+    ddp = dist.DistributedDataParallel(model) if world > 1 else None
     # This rank's share of each global batch: the positions a sharded DataLoader gives it.
     batches = [(tt.from_numpy(x_np[i[rank::world]]), tt.from_numpy(y_np[i[rank::world]])) for i in batches_np]
     compute, wait, sync, total, losses = [], [], [], [], []
@@ -95,7 +130,7 @@ def _train(key: str, steps: int, warmup: int) -> dict[str, Any]:
         x, y = batches[i % len(batches)]
         t0 = time.perf_counter()
         opt.zero_grad()
-        loss = nn.cross_entropy(model(x), y)
+        loss = F.nll_loss(model(x), y) if key == "cnn" else nn.cross_entropy(model(x), y)
         loss.backward()
         t1 = time.perf_counter()
         if ddp is not None:
@@ -107,6 +142,8 @@ def _train(key: str, steps: int, warmup: int) -> dict[str, Any]:
             ddp.sync_gradients()
         t2 = time.perf_counter()
         opt.step()
+        if scheduler is not None:
+            scheduler.step()
         t3 = time.perf_counter()
         losses.append(loss.item())
         if i >= warmup:
@@ -167,14 +204,14 @@ def _ping_pong() -> dict[str, float]:
     return out
 
 
-def worker(out: str, steps: int, warmup: int, threads: int) -> None:
+def worker(out: str, steps: int, warmup: int, threads: int, cnn_steps: int) -> None:
     from threadpoolctl import threadpool_limits
 
     import typedtorch.distributed as dist
 
     dist.init()
     with threadpool_limits(limits=threads, user_api="blas"):
-        result: dict[str, Any] = {key: _train(key, steps, warmup) for key in MODELS}
+        result: dict[str, Any] = {key: _train(key, cnn_steps if key == "cnn" else steps, warmup) for key in MODELS}
     if dist.world_size() > 1:
         result["ping"] = _ping_pong()
     if dist.is_main():
@@ -189,12 +226,12 @@ def _mpiexec() -> str:
     return str(beside) if beside.exists() else "mpiexec"
 
 
-def run_config(name: str, steps: int, warmup: int) -> dict[str, Any]:
+def run_config(name: str, steps: int, warmup: int, cnn_steps: int) -> dict[str, Any]:
     cfg = CONFIGS[name]
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "result.json"
         script = [sys.executable, str(Path(__file__).resolve()), "--worker", str(out), str(steps), str(warmup)]
-        script.append(str(cfg["threads"]))
+        script += [str(cfg["threads"]), str(cnn_steps)]
         cmd = script if cfg["procs"] == 1 else [_mpiexec(), "-n", str(cfg["procs"]), *script]
         env = {**os.environ, **cfg["env"], "OPENBLAS_NUM_THREADS": str(cfg["threads"])}
         subprocess.run(cmd, check=True, env=env, cwd=ROOT, timeout=600)
@@ -229,13 +266,17 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--rounds", type=int, default=5)
     p.add_argument("--steps", type=int, default=60, help="timed steps per model and run")
+    p.add_argument("--cnn-steps", type=int, help="timed steps for the CNN (default: --steps)")
     p.add_argument("--warmup", type=int, default=10)
-    p.add_argument("--worker", nargs=4, metavar=("OUT", "STEPS", "WARMUP", "THREADS"), help=argparse.SUPPRESS)
+    p.add_argument(
+        "--worker", nargs=5, metavar=("OUT", "STEPS", "WARMUP", "THREADS", "CNN_STEPS"), help=argparse.SUPPRESS
+    )
     args = p.parse_args()
     if args.worker:
-        out, steps, warmup, threads = args.worker
-        worker(out, int(steps), int(warmup), int(threads))
+        out, steps, warmup, threads, cnn_steps = args.worker
+        worker(out, int(steps), int(warmup), int(threads), int(cnn_steps))
         return
+    cnn_steps = args.steps if args.cnn_steps is None else args.cnn_steps
 
     names = list(CONFIGS)
     runs: dict[str, list[dict[str, Any]]] = {n: [] for n in names}
@@ -243,11 +284,12 @@ def main() -> None:
     for r in range(args.rounds):
         order = names[r % len(names) :] + names[: r % len(names)]
         for name in order:
-            runs[name].append(run_config(name, args.steps, args.warmup))
+            runs[name].append(run_config(name, args.steps, args.warmup, cnn_steps))
         print(f"round {r + 1}/{args.rounds} done ({time.perf_counter() - started:.0f} s)", file=sys.stderr)
 
     print(
-        f"\n{args.rounds} rounds x {args.steps} timed steps; medians over rounds [range of round medians]; shared 2-core machine\n"
+        f"\n{args.rounds} rounds x {args.steps} timed steps ({cnn_steps} for the CNN) after {args.warmup} warm-up; "
+        "medians over rounds [range of round medians]; shared 2-core machine\n"
     )
     for key, w in MODELS.items():
         print(f"### {w.name}\n")
@@ -275,12 +317,20 @@ def main() -> None:
             print("| " + " | ".join(cells) + " |")
         two = runs["2 proc shm"][0][key]
         one = runs["1 proc"][0][key]
-        diffs = [abs(a - b) / b for a, b in zip(two["losses"], one["losses"], strict=True)]
+        # Every 2-process run, both transports and all rounds, against the first 1-process run.
+        diffs = [
+            abs(a - b) / b
+            for n in ("2 proc shm", "2 proc tcp")
+            for x in runs[n]
+            for a, b in zip(x[key]["losses"], one["losses"], strict=True)
+        ]
+        steps_each = len(one["losses"])
         print(
             f"\n{two['params']:,} parameters; {two['buckets']} bucket(s); each rank sends its "
             f"{two['bytes_per_sync']:,} B gradient buffer into the allreduce every step "
             f"(a ring moves 2(W-1)/W of that per rank each way: {two['bytes_per_sync']:,} B at W = 2). "
-            f"Losses of 2 processes vs 1 over {len(diffs)} steps: max relative difference {max(diffs):.1e}.\n"
+            f"Losses of 2 processes (shm and tcp, every round) vs 1 over {steps_each} steps: "
+            f"max relative difference {max(diffs):.1e}.\n"
         )
 
     print("### Messages between 2 ranks (ping-pong, half a round trip; median over rounds)\n")
