@@ -1,6 +1,6 @@
 """Data-parallel step time at 1 and 2 processes, the allreduce's share, and the wire's latency and bandwidth.
 
-    python benchmarks/distributed.py                 # 5 rounds of 60 steps, a few minutes on 2 cores
+    python benchmarks/distributed.py                 # 5 rounds of 60 steps, 2 minutes on 2 cores (more under load)
     python benchmarks/distributed.py --rounds 1 --steps 5    # a quick look
     python benchmarks/distributed.py --cnn-steps 30          # fewer timed steps for the CNN only
 
