@@ -213,14 +213,10 @@ class TypedTorchPlugin(Plugin):
     def get_method_signature_hook(self, fullname: str) -> Callable[[MethodSigContext], FunctionLike] | None:
         cls, _, name = fullname.rpartition(".")
         handler = _METHODS.get(name)
-        if handler is not None:
+        if handler is not None or name in _REFLECTED:
             info = self._class(cls)
             if info is not None and info.has_base(TENSOR):
-                return self._hook(lambda ctx: handler(self, ctx))
-        if name in _REFLECTED:
-            info = self._class(cls)
-            if info is not None and info.has_base(TENSOR):
-                return self._reflected
+                return self._hook(lambda ctx: handler(self, ctx)) if handler is not None else self._reflected
         elif name in ("__call__", "__rshift__"):
             info = self._class(cls)
             if info is not None and info.has_base(MODULE):
@@ -861,27 +857,23 @@ class TypedTorchPlugin(Plugin):
                     continue
                 value = [_size_of(tup.items[k])]
             else:
-                lost = _lost_literals(call.args[j], partial(actual_type, j))
-                if not lost and isinstance(call.args[j], RefExpr | OpExpr):
-                    known = known_int(call.args[j], _trees(ctx.api, call.args[j]))
+                arg = call.args[j]
+                lost = _lost_literals(arg, partial(actual_type, j))
+                if not lost:
+                    known = _known_size(ctx.api, arg)
                     lost = [known] if known is not None else []
                 if lost and all(v is not None for v in lost):
                     value = list(lost)
                 else:
                     t = get_proper_type(actual_type(j))
                     value = [_size_of(i) for i in t.items] if isinstance(t, TupleType) else [_size_of(t)]
-                    arg = call.args[j]
-                    if isinstance(arg, TupleExpr) and isinstance(t, TupleType) and len(arg.items) == len(value):
-                        # A size tuple written out, `(B, T)` after `B, T = 4, 8`: each item's value.
+                    if isinstance(arg, TupleExpr) and len(arg.items) == len(value):
+                        # A size tuple written out, `(B, T)` after `B, T = 4, 8`: an item mypy
+                        # widened to `int` takes the value the constant analysis knows.
                         for k, item in enumerate(arg.items):
-                            if value[k] is None or isinstance(get_proper_type(t.items[k]), Instance):
-                                known = (
-                                    known_int(item, _trees(ctx.api, item))
-                                    if isinstance(item, RefExpr | OpExpr)
-                                    else None
-                                )
-                                if known is not None:
-                                    value[k] = known
+                            known = _known_size(ctx.api, item) if value[k] is ops.ANY else None
+                            if known is not None:
+                                value[k] = known
             if len(targets) != len(value):
                 continue
             for tv, n in zip(targets, value, strict=True):
@@ -1556,6 +1548,12 @@ def _index_item(api: CheckerPluginInterface, e: Expression) -> object:
     ):
         return _UNKNOWN_INT
     return _NO_ITEM
+
+
+def _known_size(api: CheckerPluginInterface, e: Expression) -> int | None:
+    """The value of a size expression mypy widened to ``int`` (``n`` after ``n = 784``,
+    ``32 * 32``), where the constant analysis knows it."""
+    return known_int(e, _trees(api, e)) if isinstance(e, RefExpr | OpExpr) else None
 
 
 def _size_of(t: Type) -> Dim | None:

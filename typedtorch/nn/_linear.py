@@ -12,6 +12,7 @@ from typing_extensions import TypeVarTuple
 from typedtorch._backend import get_backend, host_uniform
 from typedtorch._dims import MypyOnly, Size
 from typedtorch._errors import ShapeError
+from typedtorch._oprules import RUNTIME, show
 from typedtorch._ops.linear import linear
 from typedtorch._ops.losses import check_float
 from typedtorch._tensor import Tensor, make
@@ -92,11 +93,10 @@ class Linear(Module, Generic[In, Out]):
         shape = tuple(x._data.shape)
         if not shape or shape[-1] != self.in_features:
             # The words of the mypy plugin's error for the same call.
-            name = f"Linear[{self.in_features}, {self.out_features}]"
-            got = f"Tensor[{', '.join(map(str, shape))}]" if shape else "Tensor[()]"
+            name, got = f"Linear[{self.in_features}, {self.out_features}]", show(shape, RUNTIME)
             if not shape:
                 raise ShapeError(f"{name}: input is {got}, expected at least 1 dim (the {self.in_features} features)")
-            want = f"Tensor[{', '.join(map(str, (*shape[:-1], self.in_features)))}]"
+            want = show((*shape[:-1], self.in_features), RUNTIME)
             raise ShapeError(f"{name}: input is {got}, expected {want} (last dim: {shape[-1]} != {self.in_features})")
         return linear(x, self.weight, self.bias)
 
