@@ -6,7 +6,7 @@ from typing import Any, TypeVar, reveal_type
 from typing import Literal as L
 
 import typedtorch as tt
-from typedtorch import Matrix, Vector
+from typedtorch import Matrix, Vector, nn
 
 B = TypeVar("B")
 N = TypeVar("N")
@@ -33,3 +33,8 @@ reveal_type(m + loose)  # R: typedtorch._tensor.Tensor[Literal[4], Literal[2]]
 
 mismatch = m + tt.zeros(3)  # type: ignore[shape]
 reveal_type(mismatch)  # R: typedtorch._tensor.Tensor[*tuple[Any, ...]]
+
+# After a reported error the result keeps what does not depend on the failed shapes:
+# a loss stays a Scalar, so its item() is still a float.
+bad_loss = nn.mse_loss(tt.zeros(3, 1), tt.zeros(3))  # type: ignore[shape]
+reveal_type(bad_loss)  # R: typedtorch._tensor.Tensor[()]

@@ -41,3 +41,22 @@ def sized(k: int) -> None:
 
 mutable = (4, 2)
 reveal_type(tt.zeros(*mutable))  # R: typedtorch._tensor.Tensor[Any, Any]
+
+# Size tuples written out keep the values of plain-int constants (`B, T = 4, 8`).
+Bs, Ts, VOCAB = 4, 8, 65
+reveal_type(tt.randint(0, VOCAB, (Bs, Ts)))  # R: typedtorch._tensor.Tensor[Literal[4], Literal[8]]
+reveal_type(tt.zeros((Bs, Ts)))  # R: typedtorch._tensor.Tensor[Literal[4], Literal[8]]
+
+
+def sized_tuple(k: int) -> None:
+    reveal_type(tt.zeros((k, Ts)))  # R: typedtorch._tensor.Tensor[Any, Literal[8]]
+
+
+# x.item() takes the number type its context expects (no "Returning Any" under --strict).
+def step_loss() -> float:
+    return tt.zeros(3).sum().item()
+
+
+def predicted_class() -> int:
+    label: int = tt.zeros(10).argmax().item()
+    return label
