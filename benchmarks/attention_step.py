@@ -209,17 +209,15 @@ def main() -> None:
             print(f"  {a + ' / ' + b:23s} {statistics.median(ratios):.2f}  ({ratios[0]:.2f}-{ratios[-1]:.2f})")
 
     if "numpy" in results:
+        from _compare import loss_verdict  # benchmarks/ is on sys.path: the script's folder
+
         print(f"\nlosses over the first {CHECK_STEPS} steps, against the numpy reference:")
         ref = results["numpy"]["losses"]
         for impl in impls:
             if impl == "numpy":
                 continue
             got = results[impl]["losses"]
-            if got == ref:
-                verdict = "identical"
-            else:
-                rel = max(abs(a - b) / max(abs(b), 1e-30) for a, b in zip(got, ref, strict=True))
-                verdict = f"max relative difference {rel:.1e}"
+            verdict = loss_verdict(got, ref)
             print(f"  {impl:14s} {verdict}  (first loss {got[0]:.6f}, last {got[-1]:.6f})")
 
 

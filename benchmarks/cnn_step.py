@@ -178,6 +178,8 @@ def main() -> None:
         print()
 
     if "numpy" in impls:
+        from _compare import loss_verdict  # benchmarks/ is on sys.path: the script's folder
+
         print(f"\nlosses over the first {CHECK_STEPS} steps, against the numpy reference:")
         for workload in args.workloads:
             ref = results["numpy", workload]["losses"]
@@ -185,11 +187,7 @@ def main() -> None:
                 if impl == "numpy":
                     continue
                 got = results[impl, workload]["losses"]
-                if got == ref:
-                    verdict = "identical"
-                else:
-                    rel = max(abs(a - b) / max(abs(b), 1e-30) for a, b in zip(got, ref, strict=True))
-                    verdict = f"max relative difference {rel:.1e}"
+                verdict = loss_verdict(got, ref)
                 print(f"  {workload:2s} {impl:11s} {verdict}  (first loss {got[0]:.6f}, last {got[-1]:.6f})")
 
 
