@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from _load import load_file
 from mypy import api
 
 import typedtorch as tt
@@ -69,12 +70,7 @@ def test_pyright() -> None:
 
 def test_every_bug_is_marked_and_fails_at_run_time() -> None:
     """Each function of the catalog raises ShapeError when called on tensors of its annotated sizes."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("checkers_catalog", CATALOG)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_file(CATALOG, "checkers_catalog")
     marked = set().union(*marks().values())
     functions = [f for name, f in vars(module).items() if inspect.isfunction(f) and f.__module__ == module.__name__]
     assert len(functions) == len(marked)

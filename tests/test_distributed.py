@@ -31,6 +31,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from _load import load_file
 
 ROOT = Path(__file__).resolve().parent.parent
 THIS = Path(__file__).resolve()
@@ -483,12 +484,7 @@ def worker_single(out: str) -> dict[str, Any]:
 
 
 def _load_example() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("mnist_example", EXAMPLE)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
+    return load_file(EXAMPLE, "mnist_example")
 
 
 def _worker_main(argv: list[str]) -> None:

@@ -7,7 +7,6 @@ hand (the README's "Convolutional networks" section gives the figures).
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 import subprocess
@@ -18,6 +17,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from _load import load_file
 
 import typedtorch as tt
 import typedtorch.data as ttd
@@ -43,15 +43,7 @@ def one_blas_thread() -> Any:
 @pytest.fixture(scope="module")
 def cnn() -> ModuleType:
     """The example as a module; importing it must not change this process's environment."""
-    before = dict(os.environ)
-    spec = importlib.util.spec_from_file_location("mnist_cnn_example", EXAMPLE)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    os.environ.clear()
-    os.environ.update(before)
-    return module
+    return load_file(EXAMPLE, "mnist_cnn_example", keep_environ=True)
 
 
 @pytest.fixture(scope="module")
@@ -139,7 +131,9 @@ def test_networks_refuse_wrong_inputs(cnn: ModuleType) -> None:
     ):
         cnn.LightNet()(tt.zeros(2, 3, 28, 28))
     # 32 x 32 images: the convolutions fit, fc1 does not (64 * 14 * 14 features).
-    with pytest.raises(tt.ShapeError, match=r"Linear\[9216, 128\]: input is Tensor\[2, 12544\], expected Tensor\[2, 9216\]"):
+    with pytest.raises(
+        tt.ShapeError, match=r"Linear\[9216, 128\]: input is Tensor\[2, 12544\], expected Tensor\[2, 9216\]"
+    ):
         cnn.Net()(tt.zeros(2, 1, 32, 32))
 
 

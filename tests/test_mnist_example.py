@@ -6,7 +6,6 @@ for the suite; ``python benchmarks/mnist_example.py`` measures it (median of 3 r
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 import subprocess
@@ -17,6 +16,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from _load import load_file
 
 import typedtorch as tt
 import typedtorch.data as ttd
@@ -34,15 +34,7 @@ QUICK = ["--limit", "1500", "--epochs", "1", "--batch-size", "100"]
 @pytest.fixture(scope="module")
 def mnist() -> ModuleType:
     """The example as a module; importing it must not change this process's environment."""
-    before = dict(os.environ)
-    spec = importlib.util.spec_from_file_location("mnist_example", EXAMPLE)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    os.environ.clear()
-    os.environ.update(before)
-    return module
+    return load_file(EXAMPLE, "mnist_example", keep_environ=True)
 
 
 @pytest.fixture(scope="module")

@@ -96,9 +96,14 @@ def test_linear_checks_its_input_without_decorators(device: str) -> None:
     x: Any = tt.zeros(64, 100, device=device)
     with pytest.raises(tt.ShapeError) as info:
         fc(x)
-    assert str(info.value) == "Linear[784, 128]: input is Tensor[64, 100], expected Tensor[64, 784] (last dim: 100 != 784)"
+    assert (
+        str(info.value) == "Linear[784, 128]: input is Tensor[64, 100], expected Tensor[64, 784] (last dim: 100 != 784)"
+    )
     assert isinstance(info.value, TypeError)
-    with pytest.raises(tt.ShapeError, match=re.escape("Linear[784, 128]: input is Tensor[()], expected at least 1 dim (the 784 features)")):
+    with pytest.raises(
+        tt.ShapeError,
+        match=re.escape("Linear[784, 128]: input is Tensor[()], expected at least 1 dim (the 784 features)"),
+    ):
         fc(tt.zeros(device=device))
 
 
@@ -218,7 +223,9 @@ def test_shape_preserving_chain() -> None:
 
 def test_mismatched_chain_fails_at_run_time_with_the_layer_message() -> None:
     model: Any = nn.Linear(4, 3) >> nn.ReLU() >> nn.Linear(5, 2)  # type: ignore[operator]
-    with pytest.raises(tt.ShapeError, match=re.escape("Linear[5, 2]: input is Tensor[1, 3], expected Tensor[1, 5] (last dim: 3 != 5)")):
+    with pytest.raises(
+        tt.ShapeError, match=re.escape("Linear[5, 2]: input is Tensor[1, 3], expected Tensor[1, 5] (last dim: 3 != 5)")
+    ):
         model(tt.zeros(1, 4))
 
 

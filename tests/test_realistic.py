@@ -20,7 +20,6 @@ typedtorch) runs where torch is installed.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import subprocess
 import sys
@@ -29,18 +28,14 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from _load import load_file
 
 ROOT = Path(__file__).resolve().parent.parent
 REALISTIC = ROOT / "tests" / "typing" / "realistic"
 
 
 def _load(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(f"realistic_{name}", REALISTIC / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_file(REALISTIC / f"{name}.py", f"realistic_{name}")
 
 
 measure = _load("measure")

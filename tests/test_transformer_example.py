@@ -6,14 +6,13 @@ The full run (default settings, >= 99% of held-out sequences sorted exactly in u
 
 from __future__ import annotations
 
-import importlib.util
 import os
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import numpy as np
 import pytest
+from _load import load_file
 
 import typedtorch as tt
 
@@ -23,15 +22,7 @@ EXAMPLE = ROOT / "examples" / "transformer.py"
 
 @pytest.fixture(scope="module")
 def example() -> ModuleType:
-    before = dict(os.environ)
-    spec = importlib.util.spec_from_file_location("transformer_example", EXAMPLE)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    os.environ.clear()
-    os.environ.update(before)
-    return module
+    return load_file(EXAMPLE, "transformer_example", keep_environ=True)
 
 
 def test_quick_run(example: ModuleType, capsys: pytest.CaptureFixture[str]) -> None:
