@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from _load import load_file
+from _scripts import load_file
 from mypy import api
 
 import typedtorch as tt

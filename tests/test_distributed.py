@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from _load import load_file
+from _scripts import load_file
 
 ROOT = Path(__file__).resolve().parent.parent
 THIS = Path(__file__).resolve()

@@ -7,7 +7,6 @@ hand (the README's "Convolutional networks" section gives the figures).
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -17,7 +16,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from _load import load_file
+from _scripts import load_file, run_mypy, write_variants
 
 import typedtorch as tt
 import typedtorch.data as ttd
@@ -295,28 +294,12 @@ VARIANTS = {
 
 def test_example_type_checks_and_each_wrong_size_fails_on_its_line(tmp_path: Path) -> None:
     """One mypy run over the example and a copy per variant, each with one size changed."""
-    from mypy import api
-
-    source = EXAMPLE.read_text()
-    copies, expected = [], {}
-    for name, (old, new, where, message) in VARIANTS.items():
-        assert source.count(old) == 1 and source.count(where) == 1, f"{name}: the example changed; update VARIANTS"
-        copy = tmp_path / f"cnn_{name}.py"
-        copy.write_text(source.replace(old, new))
-        copies.append(copy)
-        expected[copy.name] = (source[: source.index(where)].count("\n") + 1, message)
-    cwd = os.getcwd()
-    os.chdir(ROOT)  # mypy.ini (strict, the plugin) and the package resolve from the repository root
-    try:
-        stdout, stderr, status = api.run(["--no-error-summary", "--no-pretty", str(EXAMPLE), *map(str, copies)])
-    finally:
-        os.chdir(cwd)
-    output = stdout + stderr
+    copies = write_variants(EXAMPLE, VARIANTS, tmp_path, "cnn")
+    status, output = run_mypy(EXAMPLE, *copies)
     assert status == 1, output
     errors = [ln for ln in output.splitlines() if ": error:" in ln]
     assert not [e for e in errors if "mnist_cnn.py" in e], output  # the example itself is clean
-    for copy in copies:
-        line, message = expected[copy.name]
+    for copy, (line, message) in copies.items():
         mine = [e for e in errors if Path(e.split(":")[0]).name == copy.name]
         ok = len(mine) == 1 and mine[0].split(":")[1] == str(line) and message in mine[0]
         assert ok, f"{copy.name}: expected one error on line {line} ({message}), got:\n" + "\n".join(mine)

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from _load import load_file
+from _scripts import load_file, run_mypy
 
 import typedtorch as tt
 import typedtorch.data as ttd
@@ -256,18 +256,6 @@ def test_terminal_output_has_a_bar() -> None:
 
 
 # ------------------------------------------------------------------------ typing
-
-
-def run_mypy(*paths: Path) -> tuple[int, str]:
-    from mypy import api
-
-    cwd = os.getcwd()
-    os.chdir(ROOT)  # mypy.ini (strict, the plugin) and the package resolve from the repository root
-    try:
-        stdout, stderr, status = api.run(["--strict", "--no-error-summary", "--no-pretty", *map(str, paths)])
-    finally:
-        os.chdir(cwd)
-    return status, stdout + stderr
 
 
 VARIANTS = {

@@ -28,7 +28,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from _load import load_file
+from _scripts import load_file
 
 ROOT = Path(__file__).resolve().parent.parent
 REALISTIC = ROOT / "tests" / "typing" / "realistic"

@@ -6,13 +6,12 @@ The full run (default settings, >= 99% of held-out sequences sorted exactly in u
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from types import ModuleType
 
 import numpy as np
 import pytest
-from _load import load_file
+from _scripts import load_file, run_mypy, write_variants
 
 import typedtorch as tt
 
@@ -87,22 +86,8 @@ VARIANTS = {
 
 
 def test_example_type_checks_and_each_wrong_size_is_an_error_naming_the_dims(tmp_path: Path) -> None:
-    from mypy import api
-
-    source = EXAMPLE.read_text()
-    copies: dict[Path, tuple[int, str]] = {}
-    for name, (old, new, where, message) in VARIANTS.items():
-        assert source.count(old) == 1 and source.count(where) == 1, f"{name}: the example changed; update VARIANTS"
-        copy = tmp_path / f"transformer_{name}.py"
-        copy.write_text(source.replace(old, new))
-        copies[copy] = (source[: source.index(where)].count("\n") + 1, message)
-    cwd = os.getcwd()
-    os.chdir(ROOT)  # mypy.ini (strict, the plugin) applies from the repository root
-    try:
-        stdout, stderr, status = api.run(["--no-error-summary", "--no-pretty", str(EXAMPLE), *map(str, copies)])
-    finally:
-        os.chdir(cwd)
-    output = stdout + stderr
+    copies = write_variants(EXAMPLE, VARIANTS, tmp_path, "transformer")
+    status, output = run_mypy(EXAMPLE, *copies)
     assert status == 1, output
     errors = [ln for ln in output.splitlines() if ": error:" in ln]
     assert not [e for e in errors if "examples/transformer.py" in e], output

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-import os
 import re
 import subprocess
 import sys
@@ -12,6 +10,7 @@ from types import ModuleType
 
 import numpy as np
 import pytest
+from _scripts import load_file, run_mypy
 
 import typedtorch as tt
 from typedtorch import nn
@@ -22,23 +21,7 @@ MODEL_LINE = "    return nn.Linear(2, 16) >> nn.ReLU() >> nn.Linear(16, 1)\n"
 
 
 def load_example() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("xor_example", EXAMPLE)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def run_mypy(*paths: Path) -> tuple[int, str]:
-    from mypy import api
-
-    cwd = os.getcwd()
-    os.chdir(ROOT)  # mypy.ini and the package resolve from the repository root
-    try:
-        stdout, stderr, status = api.run(["--strict", "--no-error-summary", "--no-pretty", *map(str, paths)])
-    finally:
-        os.chdir(cwd)
-    return status, stdout + stderr
+    return load_file(EXAMPLE, "xor_example")
 
 
 def test_example_runs_and_solves_xor() -> None:
