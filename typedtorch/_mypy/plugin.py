@@ -99,11 +99,11 @@ from typedtorch._rules import UNKNOWN as UNKNOWN_DIM
 
 from . import layers, ops
 from .constants import known_int
+from .layers import SEQUENTIAL
 from .shapes import TENSOR, Builder, Dim, Shape, literal_int, same, show_shape, show_type, tensor_shape
 
 MODULE: Final = "typedtorch.nn._module.Module"
 DIM: Final = "typedtorch._dims.Dim"
-SEQUENTIAL: Final = "typedtorch.nn._compose.Sequential"
 
 # One code, "shape", filed under the code mypy itself would have used.
 _DESCRIPTION = "Tensor shapes that do not fit (typedtorch mypy plugin)"
