@@ -70,6 +70,9 @@ def test_matmul_mismatch(device: str, sa: tuple[int, ...], sb: tuple[int, ...], 
         ("sub", "-", lambda a, b: a - b),
         ("mul", "*", lambda a, b: a * b),
         ("div", "/", lambda a, b: a / b),
+        ("floor_divide", "//", lambda a, b: a // b),
+        ("remainder", "%", lambda a, b: a % b),
+        ("remainder", "%", tt.remainder),
         ("maximum", "and", tt.maximum),
         ("gt", ">", lambda a, b: a > b),
         ("ge", ">=", lambda a, b: a >= b),
@@ -93,6 +96,24 @@ def test_elementwise_mismatch(device: str, name: str, sym: str, fn: Callable[[An
         f"{name}: shapes do not broadcast: Tensor[3] {sym} Tensor[4, 2] (last dim: 3 != 2)",
         lambda: fn(b, a),
     )
+
+
+def test_integer_division_by_zero(device: str) -> None:
+    # PyTorch raises too; numpy would give 0. Floats give inf and nan, as in PyTorch.
+    x = tt.tensor([7, -7], device=device)
+    raises(ZeroDivisionError, "floor_divide: integer division by zero", lambda: x // 0)
+    raises(ZeroDivisionError, "remainder: integer division by zero", lambda: x % 0)
+    divisor = tt.tensor([2, 0], device=device)
+    raises(ZeroDivisionError, "floor_divide: integer division by zero (a divisor element is 0)", lambda: x // divisor)
+    raises(ZeroDivisionError, "remainder: integer division by zero (a divisor element is 0)", lambda: 5 % divisor)
+    raises(
+        ZeroDivisionError,
+        "floor_divide: integer division by zero (a divisor element is 0)",
+        lambda: x.floor_divide_(divisor),
+    )
+    assert x.tolist() == [7, -7]  # the failed in-place op changed nothing
+    flags = tt.tensor([True, False], device=device)
+    raises(TypeError, "floor_divide: needs numeric tensors, got two bool tensors", lambda: flags // flags)
 
 
 def test_where_mismatch(device: str) -> None:

@@ -278,6 +278,42 @@ def test_minimum_scalar(device: str, shape: tuple[int, ...], seed: int) -> None:
     check_grad(lambda t: t.minimum(0.0) + t.maximum(0.0), x, device=device)
 
 
+def _quotients(rng: np.random.Generator, shape: tuple[int, ...], b: np.ndarray) -> np.ndarray:
+    """A dividend of ``shape`` (which ``b`` broadcasts to) whose quotients by ``b`` are at
+    least 0.2 from a whole number, so that finite differences never straddle a jump of
+    ``//`` or ``%``."""
+    q = rng.integers(-3, 3, shape) + rng.uniform(0.2, 0.8, shape)
+    return np.asarray(np.broadcast_to(b, shape) * q)
+
+
+@pytest.mark.parametrize("kind", ["same", "trailing", "ones"])
+@FEW
+@given(data=st.data(), seed=seeds)
+def test_remainder_and_floor_divide(device: str, kind: str, data: st.DataObject, seed: int) -> None:
+    sa, sb = data.draw(broadcast_pairs(kind), label="shapes")
+    full = np.broadcast_shapes(sa, sb)
+    small = sb if sa == full else sa  # the divisor broadcasts to the dividend
+    rng = rng_of(seed)
+    b = away_from_zero(rng, small)
+    a = _quotients(rng, full, b)
+    check_grad(lambda x, y: x % y, a, b, device=device)
+    check_grad(lambda x, y: tt.remainder(x, y) + x.remainder(y), a, b, device=device)
+    # A step function: zero gradient, which the differences see too (away from the jumps).
+    check_grad(lambda x, y: x // y + x * y, a, b, device=device)
+    check_grad(lambda x, y: tt.floor_divide(x, y) * x, a, b, device=device)
+
+
+@FEW
+@given(shape=shapes(min_dims=0), seed=seeds)
+def test_remainder_scalar(device: str, shape: tuple[int, ...], seed: int) -> None:
+    rng = rng_of(seed)
+    x = _quotients(rng, shape, np.full(shape, 1.5))
+    check_grad(lambda t: t % 1.5 + t // 1.5, x, device=device)
+    # A number over a tensor: 2.5 / t = k + u with u in [0.2, 0.8].
+    divisor = np.asarray(2.5 / (rng.integers(1, 4, shape) + rng.uniform(0.2, 0.8, shape)))
+    check_grad(lambda t: 2.5 % t + 2.5 // t, np.asarray(divisor * rng.choice([-1.0, 1.0], shape)), device=device)
+
+
 @FEW
 @given(data=st.data(), seed=seeds)
 def test_masked_fill(device: str, data: st.DataObject, seed: int) -> None:

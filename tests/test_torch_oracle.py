@@ -179,6 +179,15 @@ add("rsub number", lambda ns, a: 2.5 - a, _one())
 add("mul int", lambda ns, a: a * -2, _one())
 add("div number", lambda ns, a: a / 3.0, _one())
 add("rdiv number", lambda ns, a: 3.0 / a, _one("away"))
+# `//` has no gradient in PyTorch (its backward raises); typedtorch's is zero (a step).
+add("floor_divide", lambda ns, a, b: a // b, _pair_away, grad=False)
+add("floor_divide number", lambda ns, a: ns.floor_divide(a, 0.7), _one(), grad=False)
+add("rfloordiv number", lambda ns, a: 3.0 // a, _one("away"), grad=False)
+add("remainder", lambda ns, a, b: a % b, _pair_away)
+add("remainder method", lambda ns, a, b: a.remainder(b) + ns.remainder(b, a), lambda d: (lambda s: [d.away(s[0]), d.away(s[1])])(d.pair()))  # fmt: skip
+add("remainder number", lambda ns, a: a % -1.5, _one())
+# PyTorch has no gradient for a number % a tensor (finite differences check typedtorch's).
+add("rmod number", lambda ns, a: 2.5 % a, _one("away"), grad=False)
 add("neg", lambda ns, a: -a, _one())
 add("pos", lambda ns, a: +a, _one())
 add("pow 2", lambda ns, a: a**2, _one())
@@ -430,6 +439,11 @@ def _inplace(op: str) -> Callable[..., Any]:
             y.mul_(b)
         elif op == "div_":
             y.div_(b)
+        elif op == "//=":
+            y //= b
+            y = y + a  # a gradient through the zero of `//`
+        elif op == "remainder_":
+            y.remainder_(b)
         elif op == "clamp_":
             y.clamp_(min=b)
         elif op == "copy_":
@@ -465,9 +479,11 @@ def _inplace(op: str) -> Callable[..., Any]:
 
 
 _INPLACE = ["+=", "-=", "*=", "/=", "add_", "sub_", "mul_", "div_", "clamp_", "copy_", "fill_", "zero_", "masked_fill_"]
-_INPLACE += ["neg_", "pow_", "sqrt_", "addcmul_", "addcdiv_", "relu_"]
+_INPLACE += ["neg_", "pow_", "sqrt_", "addcmul_", "addcdiv_", "relu_", "remainder_"]
 for _op in _INPLACE:
     add(f"in place {_op}", _inplace(_op), lambda d: (lambda s: [d.normal(s), d.away(s[d(st.integers(0, len(s))) :])])(d.shape()))  # fmt: skip
+# PyTorch cannot backpropagate through `//` (typedtorch's gradient is zero there).
+add("in place //=", _inplace("//="), lambda d: (lambda s: [d.normal(s), d.away(s[d(st.integers(0, len(s))) :])])(d.shape()), grad=False)  # fmt: skip
 
 
 # ---------------------------------------------------------------- dtypes, factories
@@ -479,6 +495,9 @@ for _cast in ["float", "double", "half", "long", "int", "bool"]:
 add(".to(dtype)", lambda ns, a: a.to(ns.float64).to(dtype=ns.float32), _one(), tol=10.0)
 add("int * 0.5", lambda ns, a: a * 0.5, lambda d: [d.ints(d.shape())], grad=False)
 add("int / int", lambda ns, a, b: a / b, lambda d: [d.ints((3,)), d.ints((3,), 1, 4)], grad=False)
+add("int // int", lambda ns, a, b: a // b + a // -3, lambda d: [d.ints((4,), -9, 9), d.ints((4,), 1, 4) * d.rng.choice([-1, 1], 4)], grad=False)  # fmt: skip
+add("int % int", lambda ns, a, b: a % b + 7 % b, lambda d: [d.ints((4,), -9, 9), d.ints((4,), 1, 4) * d.rng.choice([-1, 1], 4)], grad=False)  # fmt: skip
+add("int // float", lambda ns, a: a // 2.5 + a % 2.5, lambda d: [d.ints((4,), -9, 9)], grad=False)
 add("int + float tensor", lambda ns, a, b: a.long() + b, lambda d: [d.ints((3,)), d.normal((3,))])
 add("bool + int", lambda ns, a: a + 1, lambda d: [d.mask((3,))], grad=False)
 add("int32 + int64", lambda ns, a, b: a.int() + b, lambda d: [d.ints((3,)), d.ints((3,))], grad=False)

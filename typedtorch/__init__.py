@@ -74,6 +74,7 @@ if TYPE_CHECKING:
     from ._functional import einsum as einsum
     from ._functional import exp as exp
     from ._functional import flatten as flatten
+    from ._functional import floor_divide as floor_divide
     from ._functional import gelu as gelu
     from ._functional import log as log
     from ._functional import log1p as log1p
@@ -88,6 +89,7 @@ if TYPE_CHECKING:
     from ._functional import one_hot as one_hot
     from ._functional import permute as permute
     from ._functional import relu as relu
+    from ._functional import remainder as remainder
     from ._functional import reshape as reshape
     from ._functional import sigmoid as sigmoid
     from ._functional import sin as sin
@@ -148,6 +150,7 @@ __all__ = [
     "exp",
     "eye",
     "flatten",
+    "floor_divide",
     "float",
     "float16",
     "float32",
@@ -190,6 +193,7 @@ __all__ = [
     "randn",
     "randn_like",
     "relu",
+    "remainder",
     "reshape",
     "set_grad_enabled",
     "short",
@@ -276,6 +280,7 @@ _LAZY = {
     "einsum": "._functional",
     "exp": "._functional",
     "flatten": "._functional",
+    "floor_divide": "._functional",
     "gelu": "._functional",
     "log": "._functional",
     "log1p": "._functional",
@@ -290,6 +295,7 @@ _LAZY = {
     "one_hot": "._functional",
     "permute": "._functional",
     "relu": "._functional",
+    "remainder": "._functional",
     "reshape": "._functional",
     "sigmoid": "._functional",
     "sin": "._functional",

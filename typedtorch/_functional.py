@@ -102,6 +102,28 @@ def minimum(a: Tensor[*S], b: Tensor[*S] | Tensor[()] | Number) -> Tensor[*S]:
     return a.minimum(b)
 
 
+def floor_divide(a: Tensor[*S], b: Tensor[*S] | Tensor[()] | Number) -> Tensor[*S]:
+    """``a // b`` (``torch.floor_divide``), rounded toward minus infinity; zero gradient.
+
+    >>> import typedtorch as tt
+    >>> tt.floor_divide(tt.tensor([7.0, -7.0]), 2).tolist()
+    [3.0, -4.0]
+    """
+    _ops.check_tensor(a, "floor_divide")
+    return a // b
+
+
+def remainder(a: Tensor[*S], b: Tensor[*S] | Tensor[()] | Number) -> Tensor[*S]:
+    """``a % b`` (``torch.remainder``), with the sign of ``b``.
+
+    >>> import typedtorch as tt
+    >>> tt.remainder(tt.tensor([7.0, -7.0]), 3).tolist()
+    [1.0, 2.0]
+    """
+    _ops.check_tensor(a, "remainder")
+    return a % b
+
+
 @overload
 def where(cond: Tensor[*S], a: Tensor[*S] | Number, b: Tensor[*S] | Number) -> Tensor[*S]: ...
 @overload

@@ -449,6 +449,34 @@ class Tensor(Generic[*S]):
     def __truediv__(self, other: AnyTensor | Number) -> AnyTensor:
         return _ops.apply2(_ops.Div(), self, other)
 
+    @overload
+    def __floordiv__(self, other: Tensor[*S] | Tensor[()] | Number) -> Tensor[*S]: ...
+    @overload
+    def __floordiv__(self: Tensor[*P, N], other: Tensor[N]) -> Tensor[*P, N]: ...
+    @overload
+    def __floordiv__(self: Tensor[N], other: Tensor[*P, N]) -> Tensor[*P, N]: ...
+    @overload
+    def __floordiv__(self: Tensor[()], other: Tensor[*P]) -> Tensor[*P]: ...
+    @overload
+    def __floordiv__(self, other: AnyTensor) -> AnyTensor: ...  # type: ignore[overload-cannot-match]
+    def __floordiv__(self, other: AnyTensor | Number) -> AnyTensor:
+        """``x // y``: the quotient rounded toward minus infinity; its gradient is zero (a step)."""
+        return _ops.apply2(_ops.FloorDivide(), self, other)
+
+    @overload
+    def __mod__(self, other: Tensor[*S] | Tensor[()] | Number) -> Tensor[*S]: ...
+    @overload
+    def __mod__(self: Tensor[*P, N], other: Tensor[N]) -> Tensor[*P, N]: ...
+    @overload
+    def __mod__(self: Tensor[N], other: Tensor[*P, N]) -> Tensor[*P, N]: ...
+    @overload
+    def __mod__(self: Tensor[()], other: Tensor[*P]) -> Tensor[*P]: ...
+    @overload
+    def __mod__(self, other: AnyTensor) -> AnyTensor: ...  # type: ignore[overload-cannot-match]
+    def __mod__(self, other: AnyTensor | Number) -> AnyTensor:
+        """``x % y`` with the sign of ``y``, as Python and ``torch.remainder``."""
+        return _ops.apply2(_ops.Remainder(), self, other)
+
     # Python numbers on the left: `2 * x`, `1 - x`.
     def __radd__(self, other: Number) -> Tensor[*S]:
         return _ops.apply2(_ops.Add(), other, self)
@@ -461,6 +489,30 @@ class Tensor(Generic[*S]):
 
     def __rtruediv__(self, other: Number) -> Tensor[*S]:
         return _ops.apply2(_ops.Div(), other, self)
+
+    def __rfloordiv__(self, other: Number) -> Tensor[*S]:
+        return _ops.apply2(_ops.FloorDivide(), other, self)
+
+    def __rmod__(self, other: Number) -> Tensor[*S]:
+        return _ops.apply2(_ops.Remainder(), other, self)
+
+    def floor_divide(self, other: Tensor[*S] | Tensor[()] | Number) -> Tensor[*S]:
+        """``self // other`` (``torch.floor_divide``): rounded toward minus infinity.
+
+        >>> import typedtorch as tt
+        >>> tt.tensor([7, -7]).floor_divide(2).tolist()
+        [3, -4]
+        """
+        return self // other
+
+    def remainder(self, other: Tensor[*S] | Tensor[()] | Number) -> Tensor[*S]:
+        """``self % other`` (``torch.remainder``): the sign of ``other``.
+
+        >>> import typedtorch as tt
+        >>> tt.tensor([7, -7]).remainder(3).tolist()
+        [1, 2]
+        """
+        return self % other
 
     def __neg__(self) -> Tensor[*S]:
         return _ops.apply1(_ops.Neg(), self)
@@ -1218,6 +1270,12 @@ class Tensor(Generic[*S]):
     def __itruediv__(self, other: AnyTensor | Number) -> Tensor[*S]:  # type: ignore[misc]
         return _ops.iop(self, "div_", _ops.Div, other)
 
+    def __ifloordiv__(self, other: AnyTensor | Number) -> Tensor[*S]:  # type: ignore[misc]
+        return _ops.iop(self, "floor_divide_", _ops.FloorDivide, other)
+
+    def __imod__(self, other: AnyTensor | Number) -> Tensor[*S]:  # type: ignore[misc]
+        return _ops.iop(self, "remainder_", _ops.Remainder, other)
+
     def add_(self, other: AnyTensor | Number, *, alpha: Number = 1) -> Tensor[*S]:
         """``self += alpha * other`` in place."""
         return _ops.iop(self, "add_", _ops.Add, other if alpha == 1 else _scaled(other, alpha))
@@ -1230,6 +1288,12 @@ class Tensor(Generic[*S]):
 
     def div_(self, other: AnyTensor | Number) -> Tensor[*S]:
         return _ops.iop(self, "div_", _ops.Div, other)
+
+    def floor_divide_(self, other: AnyTensor | Number) -> Tensor[*S]:
+        return _ops.iop(self, "floor_divide_", _ops.FloorDivide, other)
+
+    def remainder_(self, other: AnyTensor | Number) -> Tensor[*S]:
+        return _ops.iop(self, "remainder_", _ops.Remainder, other)
 
     def addcmul_(self, t1: AnyTensor, t2: AnyTensor, *, value: Number = 1) -> Tensor[*S]:
         """``self += value * t1 * t2`` in place (optimizers)."""

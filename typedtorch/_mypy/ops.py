@@ -57,6 +57,8 @@ OPERATORS = {
     "__sub__": ("sub", "-"),
     "__mul__": ("mul", "*"),
     "__truediv__": ("div", "/"),
+    "__floordiv__": ("floor_divide", "//"),
+    "__mod__": ("remainder", "%"),
     "__pow__": ("pow", "**"),
     "__eq__": ("eq", "=="),
     "__ne__": ("ne", "!="),
@@ -75,6 +77,8 @@ OPERATORS = {
     "ge": ("ge", ">="),
     "maximum": ("maximum", ","),
     "minimum": ("minimum", ","),
+    "floor_divide": ("floor_divide", "//"),
+    "remainder": ("remainder", "%"),
 }
 
 

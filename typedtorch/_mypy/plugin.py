@@ -1140,7 +1140,12 @@ def _any_number(sig: CallableType, ret: Type) -> CallableType:
 
 
 def _loosen(formal: Type) -> bool:
-    """A parameter the plugin checks itself: a tensor, or anything generic."""
+    """A parameter the plugin checks itself: a tensor, anything generic, or a union with
+    a tensor in it (``other: Tensor[*S] | Tensor[()] | Number`` of a bound method, whose
+    ``S`` is already the receiver's shape: a broadcast operand would not fit it)."""
+    proper = get_proper_type(formal)
+    if isinstance(proper, UnionType):
+        return any(_loosen(item) for item in proper.items)
     return has_type_vars(formal) or tensor_shape(formal) is not None
 
 
@@ -1410,7 +1415,8 @@ def _m(name: str) -> Callable[[TypedTorchPlugin, SigContext], Decision | None]:
 
 # Reflected operators: tried by mypy on the right operand after the left one's method failed.
 _REFLECTED = frozenset(
-    {"__radd__", "__rsub__", "__rmul__", "__rtruediv__", "__rpow__", "__rmatmul__", "__rand__", "__ror__", "__rxor__"}
+    {"__radd__", "__rsub__", "__rmul__", "__rtruediv__", "__rfloordiv__", "__rmod__", "__rpow__", "__rmatmul__"}
+    | {"__rand__", "__ror__", "__rxor__"}
 )
 
 _REDUCTIONS = ("sum", "mean", "amax", "amin", "argmax", "argmin", "logsumexp", "var", "std", "prod", "all", "any")

@@ -57,6 +57,7 @@ from .elementwise import (
     Cos,
     Div,
     Exp,
+    FloorDivide,
     Log,
     Log1p,
     Maximum,
@@ -66,6 +67,7 @@ from .elementwise import (
     Pow,
     PowTensor,
     ReLU,
+    Remainder,
     RPow,
     Rsqrt,
     Sigmoid,
@@ -84,9 +86,9 @@ from .shape import Cat, Expand, Permute, Reshape, Stack, Tri
 from .softmax import LogSoftmax, Softmax
 
 __all__ = [
-    "AMax", "Abs", "Add", "AsType", "Cat", "Clone", "Cos", "Div", "Exp", "Expand", "GetItem", "Log", "Log1p",
+    "AMax", "Abs", "Add", "AsType", "Cat", "Clone", "Cos", "Div", "Exp", "Expand", "FloorDivide", "GetItem", "Log", "Log1p",
     "LogSoftmax", "LogSumExp", "MatMul", "Maximum", "Mean", "Minimum", "Mul", "Neg", "Permute", "Pow", "PowTensor",
-    "Prod", "RPow", "ReLU", "Reshape", "Rsqrt", "Sigmoid", "Sin", "Softmax", "Sqrt", "Stack", "Std", "Sub", "Sum", "Take",
+    "Prod", "RPow", "ReLU", "Remainder", "Reshape", "Rsqrt", "Sigmoid", "Sin", "Softmax", "Sqrt", "Stack", "Std", "Sub", "Sum", "Take",
     "Tanh", "ToDevice", "Tri", "Var", "_number", "all_any", "apply1", "apply2", "apply_n", "argext", "cast", "host_number",
     "check_tensor", "chunk_op", "clamp", "compare", "copy_", "expand_op", "fill", "flatten_op", "gelu", "getitem",
     "inplace", "invert", "iop", "logical", "masked_fill", "max_dim", "nondiff", "permute_dims_op", "permute_op",

@@ -432,7 +432,7 @@ def iop(t: AnyTensor, op: str, cls: Any, other: Any) -> AnyTensor:
         raise TypeError(f"{op}: unsupported operand type {type(other).__name__}; wrap arrays with tt.tensor()")
     if isinstance(other, Tensor):
         _raise(_oprules.broadcast_to_self(op, tuple(t._data.shape), tuple(other._data.shape), R, what="operand"))
-    needs_old = cls.__name__ in ("Mul", "Div")
+    needs_old = cls.__name__ in ("Mul", "Div", "Remainder")
     return inplace(t, op, lambda x: apply2(cls(), x, other), other, needs_old_values=needs_old)
 
 

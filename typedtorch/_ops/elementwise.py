@@ -89,6 +89,67 @@ class Div(BinaryOp):
         )
 
 
+class FloorDivide(BinaryOp):
+    """``a // b``: the quotient rounded toward minus infinity (Python's and PyTorch's ``//``).
+
+    Its gradient is zero wherever it exists (a step function), as for ``floor(a / b)``
+    and ``torch.div(a, b, rounding_mode="floor")``; PyTorch's ``//`` refuses to
+    backpropagate at all, which would make ``x // 2`` poison every graph it joins.
+    """
+
+    __slots__ = ("ashape", "bshape")
+    name, symbol = "floor_divide", "//"
+    saves_inputs = False
+
+    def forward(self, a: Array, b: Array) -> Array:
+        self.ashape, self.bshape = _sh(a), _sh(b)
+        _integer_divisor(self.xp, self.name, a, b)
+        return a // b
+
+    def backward(self, g: Array) -> tuple[Array | None, ...]:
+        xp = self.xp
+        zero = xp.zeros_like(g)
+        return (
+            unbroadcast(xp, zero, self.ashape) if self.needs[0] else None,
+            unbroadcast(xp, zero, self.bshape) if self.needs[1] else None,
+        )
+
+
+class Remainder(BinaryOp):
+    """``a % b``: ``a - (a // b) * b``, with the sign of ``b`` (Python's and ``torch.remainder``)."""
+
+    __slots__ = ("a", "b")
+    name, symbol = "remainder", "%"
+
+    def forward(self, a: Array, b: Array) -> Array:
+        _integer_divisor(self.xp, self.name, a, b)
+        self.a, self.b = a, b
+        return a % b
+
+    def backward(self, g: Array) -> tuple[Array | None, ...]:
+        # d/da = 1 and d/db = -(a // b), away from the jumps where a / b is a whole number.
+        xp, a, b = self.xp, self.a, self.b
+        return (
+            unbroadcast(xp, g, _sh(a)) if self.needs[0] else None,
+            unbroadcast(xp, -g * (a // b), _sh(b)) if self.needs[1] else None,
+        )
+
+
+def _integer_divisor(xp: Any, op: str, a: Any, b: Any) -> None:
+    """Integer ``//`` and ``%`` by zero are errors (PyTorch raises; numpy would give 0),
+    and two boolean tensors have no quotient."""
+    a_bool = getattr(a, "dtype", None) == xp.bool
+    if a_bool and getattr(b, "dtype", None) == xp.bool:
+        raise TypeError(f"{op}: needs numeric tensors, got two bool tensors")
+    if _floating(xp, a) or _floating(xp, b):
+        return
+    if hasattr(b, "dtype"):
+        if bool(xp.any(b == 0)):
+            raise ZeroDivisionError(f"{op}: integer division by zero (a divisor element is 0)")
+    elif b == 0:
+        raise ZeroDivisionError(f"{op}: integer division by zero")
+
+
 def _floating(xp: Any, v: Any) -> bool:
     if hasattr(v, "dtype"):
         return bool(xp.isdtype(v.dtype, "real floating"))

@@ -17,6 +17,12 @@ reveal_type(m * tt.zeros(2))  # R: typedtorch._tensor.Tensor[Literal[4], Literal
 reveal_type(tt.zeros(2) - m)  # R: typedtorch._tensor.Tensor[Literal[4], Literal[2]]
 reveal_type(m / tt.zeros())  # R: typedtorch._tensor.Tensor[Literal[4], Literal[2]]
 reveal_type(m + 1.0)  # R: typedtorch._tensor.Tensor[Literal[4], Literal[2]]
+reveal_type(m // tt.ones(2))  # R: typedtorch._tensor.Tensor[Literal[4], Literal[2]]
+reveal_type(tt.zeros(2) % m)  # R: typedtorch._tensor.Tensor[Literal[4], Literal[2]]
+reveal_type(7 // m)  # R: typedtorch._tensor.Tensor[Literal[4], Literal[2]]
+reveal_type(m % 3)  # R: typedtorch._tensor.Tensor[Literal[4], Literal[2]]
+reveal_type(m.remainder(tt.ones(4, 1)))  # R: typedtorch._tensor.Tensor[Literal[4], Literal[2]]
+reveal_type(m.maximum(tt.zeros(2)))  # R: typedtorch._tensor.Tensor[Literal[4], Literal[2]]
 
 
 def affine(x: Matrix[B, N], w: Vector[N]) -> Matrix[B, N]:
@@ -25,6 +31,10 @@ def affine(x: Matrix[B, N], w: Vector[N]) -> Matrix[B, N]:
 
 def bias(x: Matrix[B, L[10]]) -> Matrix[B, L[10]]:
     return x + tt.zeros(10)
+
+
+def wrap(positions: Matrix[B, N], period: Vector[N]) -> Matrix[B, N]:
+    return positions % period - positions // period
 
 
 # Unknown sizes are left to the overloads.

@@ -16,6 +16,9 @@ m + tt.zeros(2, 4)  # E: add: shapes do not broadcast: Tensor[4, 2] + Tensor[2, 
 m - tt.zeros(4, 3)  # E: sub: shapes do not broadcast: Tensor[4, 2] - Tensor[4, 3] (last dim: 2 != 3)
 m * tt.zeros(4)  # E: mul: shapes do not broadcast: Tensor[4, 2] * Tensor[4] (last dim: 2 != 4)
 tt.zeros(3) / m  # E: div: shapes do not broadcast: Tensor[3] / Tensor[4, 2] (last dim: 3 != 2)
+m // tt.zeros(3)  # E: floor_divide: shapes do not broadcast: Tensor[4, 2] // Tensor[3] (last dim: 2 != 3)
+tt.zeros(4) % m  # E: remainder: shapes do not broadcast: Tensor[4] % Tensor[4, 2] (last dim: 4 != 2)
+m.floor_divide(tt.zeros(4))  # E: floor_divide: shapes do not broadcast: Tensor[4, 2] // Tensor[4] (last dim: 2 != 4)
 m + tt.zeros(3, 4, 3)  # E: add: shapes do not broadcast: Tensor[4, 2] + Tensor[3, 4, 3] (last dim: 2 != 3)
 tt.zeros(5) * tt.zeros(5, 1)  # E: mul: hidden outer product: Tensor[5] * Tensor[5, 1] would stretch dim 1 of Tensor[5, 1] (size 1) across 5 while adding a dim to Tensor[5]
 m + "1"  # E: No overload variant of "__add__" of "Tensor" matches argument type "str"
