@@ -11,6 +11,8 @@ import typedtorch as tt
 from typedtorch import Matrix, Scalar, Tensor, Vector
 
 reveal_type(tt.zeros())  # R: typedtorch._tensor.Tensor[()]
+reveal_type(tt.zeros(()))  # R: typedtorch._tensor.Tensor[()]
+reveal_type(tt.randn((), dtype="float64"))  # R: typedtorch._tensor.Tensor[()]
 reveal_type(tt.zeros(4))  # R: typedtorch._tensor.Tensor[Literal[4]]
 reveal_type(tt.zeros(4, 2))  # R: typedtorch._tensor.Tensor[Literal[4], Literal[2]]
 reveal_type(tt.zeros(4, 2, 3))  # R: typedtorch._tensor.Tensor[Literal[4], Literal[2], Literal[3]]
