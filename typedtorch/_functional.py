@@ -90,19 +90,52 @@ def clamp(x: Tensor[*S], min: AnyTensor | Number | None = None, max: AnyTensor |
 clip = clamp
 
 
-def maximum(a: Tensor[*S], b: Tensor[*S] | Tensor[()] | Number) -> Tensor[*S]:
+@overload
+def maximum(a: Tensor[*S], b: Tensor[*S] | Tensor[()] | Number) -> Tensor[*S]: ...
+# mypy calls the broadcasting overloads unreachable (its check for a variadic
+# first overload is too wide; it still tries them, and the plugin decides anyway);
+# pyright, with no plugin, needs them.
+@overload
+def maximum(a: Tensor[*P, N], b: Tensor[N]) -> Tensor[*P, N]: ...  # type: ignore[overload-cannot-match]
+@overload
+def maximum(a: Tensor[N], b: Tensor[*P, N]) -> Tensor[*P, N]: ...  # type: ignore[overload-cannot-match]
+@overload
+def maximum(a: Tensor[()], b: Tensor[*P]) -> Tensor[*P]: ...  # type: ignore[overload-cannot-match]
+@overload
+def maximum(a: AnyTensor, b: AnyTensor) -> AnyTensor: ...
+def maximum(a: AnyTensor, b: AnyTensor | Number) -> AnyTensor:
     """Elementwise maximum; at ties each side gets half the gradient."""
     _ops.check_tensor(a, "maximum")
     return a.maximum(b)
 
 
-def minimum(a: Tensor[*S], b: Tensor[*S] | Tensor[()] | Number) -> Tensor[*S]:
+@overload
+def minimum(a: Tensor[*S], b: Tensor[*S] | Tensor[()] | Number) -> Tensor[*S]: ...
+@overload
+def minimum(a: Tensor[*P, N], b: Tensor[N]) -> Tensor[*P, N]: ...  # type: ignore[overload-cannot-match]
+@overload
+def minimum(a: Tensor[N], b: Tensor[*P, N]) -> Tensor[*P, N]: ...  # type: ignore[overload-cannot-match]
+@overload
+def minimum(a: Tensor[()], b: Tensor[*P]) -> Tensor[*P]: ...  # type: ignore[overload-cannot-match]
+@overload
+def minimum(a: AnyTensor, b: AnyTensor) -> AnyTensor: ...
+def minimum(a: AnyTensor, b: AnyTensor | Number) -> AnyTensor:
     """Elementwise minimum; at ties each side gets half the gradient."""
     _ops.check_tensor(a, "minimum")
     return a.minimum(b)
 
 
-def floor_divide(a: Tensor[*S], b: Tensor[*S] | Tensor[()] | Number) -> Tensor[*S]:
+@overload
+def floor_divide(a: Tensor[*S], b: Tensor[*S] | Tensor[()] | Number) -> Tensor[*S]: ...
+@overload
+def floor_divide(a: Tensor[*P, N], b: Tensor[N]) -> Tensor[*P, N]: ...  # type: ignore[overload-cannot-match]
+@overload
+def floor_divide(a: Tensor[N], b: Tensor[*P, N]) -> Tensor[*P, N]: ...  # type: ignore[overload-cannot-match]
+@overload
+def floor_divide(a: Tensor[()], b: Tensor[*P]) -> Tensor[*P]: ...  # type: ignore[overload-cannot-match]
+@overload
+def floor_divide(a: AnyTensor, b: AnyTensor) -> AnyTensor: ...
+def floor_divide(a: AnyTensor, b: AnyTensor | Number) -> AnyTensor:
     """``a // b`` (``torch.floor_divide``), rounded toward minus infinity; zero gradient.
 
     >>> import typedtorch as tt
@@ -113,7 +146,17 @@ def floor_divide(a: Tensor[*S], b: Tensor[*S] | Tensor[()] | Number) -> Tensor[*
     return a // b
 
 
-def remainder(a: Tensor[*S], b: Tensor[*S] | Tensor[()] | Number) -> Tensor[*S]:
+@overload
+def remainder(a: Tensor[*S], b: Tensor[*S] | Tensor[()] | Number) -> Tensor[*S]: ...
+@overload
+def remainder(a: Tensor[*P, N], b: Tensor[N]) -> Tensor[*P, N]: ...  # type: ignore[overload-cannot-match]
+@overload
+def remainder(a: Tensor[N], b: Tensor[*P, N]) -> Tensor[*P, N]: ...  # type: ignore[overload-cannot-match]
+@overload
+def remainder(a: Tensor[()], b: Tensor[*P]) -> Tensor[*P]: ...  # type: ignore[overload-cannot-match]
+@overload
+def remainder(a: AnyTensor, b: AnyTensor) -> AnyTensor: ...
+def remainder(a: AnyTensor, b: AnyTensor | Number) -> AnyTensor:
     """``a % b`` (``torch.remainder``), with the sign of ``b``.
 
     >>> import typedtorch as tt

@@ -496,7 +496,17 @@ class Tensor(Generic[*S]):
     def __rmod__(self, other: Number) -> Tensor[*S]:
         return _ops.apply2(_ops.Remainder(), other, self)
 
-    def floor_divide(self, other: Tensor[*S] | Tensor[()] | Number) -> Tensor[*S]:
+    @overload
+    def floor_divide(self, other: Tensor[*S] | Tensor[()] | Number) -> Tensor[*S]: ...
+    @overload
+    def floor_divide(self: Tensor[*P, N], other: Tensor[N]) -> Tensor[*P, N]: ...
+    @overload
+    def floor_divide(self: Tensor[N], other: Tensor[*P, N]) -> Tensor[*P, N]: ...
+    @overload
+    def floor_divide(self: Tensor[()], other: Tensor[*P]) -> Tensor[*P]: ...
+    @overload
+    def floor_divide(self, other: AnyTensor) -> AnyTensor: ...  # type: ignore[overload-cannot-match]
+    def floor_divide(self, other: AnyTensor | Number) -> AnyTensor:
         """``self // other`` (``torch.floor_divide``): rounded toward minus infinity.
 
         >>> import typedtorch as tt
@@ -505,7 +515,17 @@ class Tensor(Generic[*S]):
         """
         return self // other
 
-    def remainder(self, other: Tensor[*S] | Tensor[()] | Number) -> Tensor[*S]:
+    @overload
+    def remainder(self, other: Tensor[*S] | Tensor[()] | Number) -> Tensor[*S]: ...
+    @overload
+    def remainder(self: Tensor[*P, N], other: Tensor[N]) -> Tensor[*P, N]: ...
+    @overload
+    def remainder(self: Tensor[N], other: Tensor[*P, N]) -> Tensor[*P, N]: ...
+    @overload
+    def remainder(self: Tensor[()], other: Tensor[*P]) -> Tensor[*P]: ...
+    @overload
+    def remainder(self, other: AnyTensor) -> AnyTensor: ...  # type: ignore[overload-cannot-match]
+    def remainder(self, other: AnyTensor | Number) -> AnyTensor:
         """``self % other`` (``torch.remainder``): the sign of ``other``.
 
         >>> import typedtorch as tt
@@ -715,7 +735,17 @@ class Tensor(Generic[*S]):
 
     clip = clamp
 
-    def maximum(self, other: Tensor[*S] | Tensor[()] | Number) -> Tensor[*S]:
+    @overload
+    def maximum(self, other: Tensor[*S] | Tensor[()] | Number) -> Tensor[*S]: ...
+    @overload
+    def maximum(self: Tensor[*P, N], other: Tensor[N]) -> Tensor[*P, N]: ...
+    @overload
+    def maximum(self: Tensor[N], other: Tensor[*P, N]) -> Tensor[*P, N]: ...
+    @overload
+    def maximum(self: Tensor[()], other: Tensor[*P]) -> Tensor[*P]: ...
+    @overload
+    def maximum(self, other: AnyTensor) -> AnyTensor: ...  # type: ignore[overload-cannot-match]
+    def maximum(self, other: AnyTensor | Number) -> AnyTensor:
         """Elementwise maximum; at ties each side gets half the gradient."""
         if not isinstance(other, Tensor):
             if not isinstance(other, _int | _float):
@@ -725,7 +755,17 @@ class Tensor(Generic[*S]):
             return _ops.clamp(self, other, None)
         return _ops.apply2(_ops.Maximum(), self, other)
 
-    def minimum(self, other: Tensor[*S] | Tensor[()] | Number) -> Tensor[*S]:
+    @overload
+    def minimum(self, other: Tensor[*S] | Tensor[()] | Number) -> Tensor[*S]: ...
+    @overload
+    def minimum(self: Tensor[*P, N], other: Tensor[N]) -> Tensor[*P, N]: ...
+    @overload
+    def minimum(self: Tensor[N], other: Tensor[*P, N]) -> Tensor[*P, N]: ...
+    @overload
+    def minimum(self: Tensor[()], other: Tensor[*P]) -> Tensor[*P]: ...
+    @overload
+    def minimum(self, other: AnyTensor) -> AnyTensor: ...  # type: ignore[overload-cannot-match]
+    def minimum(self, other: AnyTensor | Number) -> AnyTensor:
         """Elementwise minimum; at ties each side gets half the gradient."""
         if not isinstance(other, Tensor):
             if not isinstance(other, _int | _float):

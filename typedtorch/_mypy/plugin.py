@@ -154,6 +154,9 @@ class TypedTorchPlugin(Plugin):
     def __init__(self, options: Options) -> None:
         super().__init__(options)
         self._memo: _Memo | None = None
+        # The last decision of each operator expression, for its reflected attempt:
+        # deciding the right operand (`x < (x.sum(dim=1) + 1)`) replaces `_memo` in between.
+        self._operator_memos: dict[int, _Memo] = {}
         self._analyzing = False
 
     # ------------------------------------------------------------ hook lookup
@@ -300,7 +303,7 @@ class TypedTorchPlugin(Plugin):
         speculative check of the whole expression still hides it), and succeeds with a
         tensor of unknown shape, which mypy then takes as the expression's type.
         """
-        m = self._memo
+        m = self._operator_memos.get(id(ctx.context))
         if (
             m is None
             or m.decision is None
@@ -344,6 +347,10 @@ class TypedTorchPlugin(Plugin):
         if decision is not None and decision.error is not None:
             ctx.api.fail(decision.error, decision.where or ctx.context, code=decision.code)
         self._memo = _Memo(ctx.context, obj, {defn} if defn is not None else set(), decision)
+        if isinstance(ctx.context, (OpExpr, ComparisonExpr)):
+            if len(self._operator_memos) > 4096:  # a module's worth; older ones are done with
+                self._operator_memos.clear()
+            self._operator_memos[id(ctx.context)] = self._memo
         return decision
 
     # ---------------------------------------------------------------- tensors
@@ -809,6 +816,22 @@ class TypedTorchPlugin(Plugin):
         if not a.fixed or not b.fixed:
             return self._unknown(ctx)
         return self._verdict(ctx, ops.matmul(a, b), SHAPE_ARG)
+
+    def _elementwise_fn(self, name: str, ctx: SigContext) -> Decision | None:
+        """``tt.maximum(a, b)``, ``tt.remainder``, ...: the broadcasting rule, as for ``a.maximum(b)``."""
+        call = _call(ctx)
+        if call is None or len(call.args) != 2 or any(k != ARG_POS for k in call.arg_kinds):
+            return None
+        types = [_type_of(ctx.api, e, operand=True) for e in call.args]
+        a, b = (tensor_shape(t) for t in types)
+        if a is None or b is None:
+            return None  # a number: the signature's own `Tensor[*S] | Number` fits
+        if not a.fixed or not b.fixed:
+            return self._unknown(ctx)
+        decision = self._verdict(ctx, ops.elementwise(name, a, b), SHAPE_ARG)
+        if decision is not None:
+            return replace(decision, accept=tuple(types), loosen=decision.error is None)
+        return decision
 
     # -------------------------------------------------------- literal sizes
 
@@ -1413,6 +1436,10 @@ def _m(name: str) -> Callable[[TypedTorchPlugin, SigContext], Decision | None]:
     return lambda p, ctx: p._elementwise(name, ctx)
 
 
+def _fn(name: str) -> Callable[[TypedTorchPlugin, SigContext], Decision | None]:
+    return lambda p, ctx: p._elementwise_fn(name, ctx)
+
+
 # Reflected operators: tried by mypy on the right operand after the left one's method failed.
 _REFLECTED = frozenset(
     {"__radd__", "__rsub__", "__rmul__", "__rtruediv__", "__rfloordiv__", "__rmod__", "__rpow__", "__rmatmul__"}
@@ -1472,6 +1499,7 @@ _FUNCTIONS: Final[dict[str, Callable[[TypedTorchPlugin, SigContext], Decision | 
     "tril": TypedTorchPlugin._tri,
     "triu": TypedTorchPlugin._tri,
     **{name: TypedTorchPlugin._reduce for name in _REDUCTIONS},
+    **{name: _fn(name) for name in ("maximum", "minimum", "floor_divide", "remainder")},
 }
 
 _INT_ARITHMETIC: Final = {

@@ -23,6 +23,9 @@ reveal_type(7 // m)  # R: typedtorch._tensor.Tensor[Literal[4], Literal[2]]
 reveal_type(m % 3)  # R: typedtorch._tensor.Tensor[Literal[4], Literal[2]]
 reveal_type(m.remainder(tt.ones(4, 1)))  # R: typedtorch._tensor.Tensor[Literal[4], Literal[2]]
 reveal_type(m.maximum(tt.zeros(2)))  # R: typedtorch._tensor.Tensor[Literal[4], Literal[2]]
+reveal_type(tt.maximum(m, tt.zeros(2)))  # R: typedtorch._tensor.Tensor[Literal[4], Literal[2]]
+reveal_type(tt.minimum(tt.zeros(4, 1), m))  # R: typedtorch._tensor.Tensor[Literal[4], Literal[2]]
+reveal_type(tt.floor_divide(m, 2))  # R: typedtorch._tensor.Tensor[Literal[4], Literal[2]]
 
 
 def affine(x: Matrix[B, N], w: Vector[N]) -> Matrix[B, N]:
@@ -35,6 +38,10 @@ def bias(x: Matrix[B, L[10]]) -> Matrix[B, L[10]]:
 
 def wrap(positions: Matrix[B, N], period: Vector[N]) -> Matrix[B, N]:
     return positions % period - positions // period
+
+
+def floor_at(x: Matrix[B, N], lo: Vector[N]) -> Matrix[B, N]:
+    return tt.maximum(x, lo) + x.minimum(lo)
 
 
 # Unknown sizes are left to the overloads.

@@ -1,4 +1,4 @@
-"""Shape-preserving ops keep mismatches visible; ``where``/``maximum`` need equal shapes."""
+"""Shape-preserving ops keep mismatches visible; ``where``/``maximum``/``remainder`` follow the broadcasting rule."""
 # fmt: off
 # (markers are line-sensitive: keep each checked expression on one line)
 
@@ -17,9 +17,10 @@ v3 = tt.zeros(3)
 
 tt.where(m > 0, m, mt)  # E: where: shapes do not broadcast
 tt.where(v3 > 0, m, 0.0)  # E: where: shapes do not broadcast
-tt.maximum(m, mt)  # E: Cannot infer value of type parameter "S" of "maximum"
-tt.maximum(m, v3)  # E: Cannot infer value of type parameter "S" of "maximum"
-m.maximum(mt)  # E: Argument 1 to "maximum" of "Tensor" has incompatible type "Tensor[Literal[2], Literal[4]]"
+tt.maximum(m, mt)  # E: maximum: shapes do not broadcast: Tensor[4, 2] and Tensor[2, 4] (dim 0: 4 != 2)  [shape]
+tt.maximum(m, v3)  # E: maximum: shapes do not broadcast: Tensor[4, 2] and Tensor[3] (last dim: 2 != 3)  [shape]
+m.maximum(mt)  # E: maximum: shapes do not broadcast: Tensor[4, 2] and Tensor[2, 4] (dim 0: 4 != 2)  [shape]
+tt.remainder(v3, m)  # E: remainder: shapes do not broadcast: Tensor[3] % Tensor[4, 2] (last dim: 3 != 2)  [shape]
 tt.relu(m) + v3  # E: add: shapes do not broadcast: Tensor[4, 2] + Tensor[3] (last dim: 2 != 3)  [shape]
 m.sigmoid() @ m  # E: matmul: inner dimensions differ: Tensor[4, 2] @ Tensor[4, 2] (2 != 4)  [shape]
 a: Matrix[L[2], L[4]] = tt.softmax(m)  # E: Argument 1 to "softmax" has incompatible type "Tensor[Literal[4], Literal[2]]"; expected "Tensor[Literal[2], Literal[4]]"

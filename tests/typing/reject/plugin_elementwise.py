@@ -30,3 +30,13 @@ def bias_wrong(x: Matrix[B, N], b: Vector[B]) -> Matrix[B, N]:
 
 def bias_size(x: Matrix[B, L[10]]) -> Matrix[B, L[10]]:
     return x + tt.zeros(128)  # E: add: shapes do not broadcast: Tensor[B, 10] + Tensor[128] (last dim: 10 != 128)
+
+
+# A comparison is reported as written, also when deciding its right operand came in
+# between (mypy then tries the reflected `>`).
+def above_mean(x: Matrix[B, L[3]]) -> Matrix[B, L[3]]:
+    return x > x.mean(dim=1)  # E: gt: shapes do not broadcast: Tensor[B, 3] > Tensor[B] (last dim: 3 != B)
+
+
+def below_shifted(x: Matrix[B, L[3]]) -> Matrix[B, L[3]]:
+    return x < (x.sum(dim=1) + 1.0)  # E: lt: shapes do not broadcast: Tensor[B, 3] < Tensor[B] (last dim: 3 != B)
