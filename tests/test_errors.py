@@ -262,6 +262,8 @@ def test_backward_and_grad_errors(device: str) -> None:
     raises(tt.ShapeError, "backward() needs a scalar (shape ()), got shape (2, 3)", lambda: (x * 2.0).backward())  # type: ignore[misc]
     raises(RuntimeError, "backward() on a tensor that does not require grad and has no graph", lambda: tt.zeros(device=device).backward())  # fmt: skip
     raises(tt.ShapeError, "grad: shape (3,) does not match tensor shape (2, 3)", lambda: setattr(x, "grad", tt.zeros(3, device=device)))  # fmt: skip
+    raises(TypeError, "grad: the gradient is float64 but the tensor is float32; convert it first (.to(tt.float32))", lambda: setattr(x, "grad", tt.zeros(2, 3, dtype=tt.float64, device=device)))  # fmt: skip
+    raises(TypeError, "grad: the gradient is int64 but the tensor is float32; convert it first (.to(tt.float32))", lambda: setattr(x, "grad", tt.zeros(2, 3, dtype=tt.int64, device=device)))  # fmt: skip
 
     def vector(p: AnyTensor) -> AnyTensor:
         return p * 1.0

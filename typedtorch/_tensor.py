@@ -162,6 +162,11 @@ class Tensor(Generic[*S]):
             raise ShapeError(f"grad: shape {value.shape} does not match tensor shape {self.shape}")
         if value._backend is not self._backend:
             raise DeviceError(f"grad: gradient on {value.device} for a tensor on {self.device}")
+        if value._data.dtype != self._data.dtype:
+            # As PyTorch: an int64 or float64 gradient would change the dtype of every
+            # optimizer step (and clip_grad_norm_'s norm) silently.
+            mine, theirs = self._backend.dtype_name(self._data), self._backend.dtype_name(value._data)
+            raise TypeError(f"grad: the gradient is {theirs} but the tensor is {mine}; convert it first (.to(tt.{mine}))")
         self._grad = value._data
 
     @property
