@@ -598,7 +598,8 @@ def _two_groups(make: Callable[[Any], optim.Optimizer], params: list[Any]) -> op
 
 
 def _params(device: str) -> list[Any]:
-    return [tt.tensor(a, device=device, requires_grad=True) for a in _start()]
+    # float32, as the gradients `_steps` gives them (a gradient must have its tensor's dtype).
+    return [tt.tensor(a.astype(np.float32), device=device, requires_grad=True) for a in _start()]
 
 
 def _steps(opt: optim.Optimizer, params: list[Any], first: int, count: int, device: str) -> None:
