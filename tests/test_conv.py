@@ -306,10 +306,29 @@ def test_rule_free_configurations_are_checked_explicitly() -> None:
         "Conv2d(3, 8, kernel_size=(3, 5), stride=(1, 1)): input of shape (2, 3, 9, 4) is too small: "
         "size 9 x 4 (padded 9 x 4) gives output size 7 x 0 (kernel 3 x 5, stride 1 x 1, dilation 1 x 1)"
     )
-    assert _layer_error(nn.Conv1d(2, 4, 3, padding="same"), (2, 3, 9)) == (
-        "Conv1d(2, 4, kernel_size=(3,), stride=(1,), padding='same'): input is Tensor[2, 3, 9], "
+    assert _layer_error(nn.Conv1d(2, 4, 4, padding="same"), (2, 3, 9)) == (
+        "Conv1d(2, 4, kernel_size=(4,), stride=(1,), padding='same'): input is Tensor[2, 3, 9], "
         "dim 1 is 3, expected in_channels = 2"
     )
+
+
+def test_same_padding_of_an_odd_kernel_is_the_rules_padding() -> None:
+    # D * (K - 1) even: "same" pads D * (K - 1) / 2 on each side, the rule's P (as the
+    # plugin types it: Conv2d[3, 8, 5, 1, 4, 2]), so the rule checks the input.
+    layer = nn.Conv2d(3, 8, 5, padding="same", dilation=2)
+    assert layer.__shape_params__() == {"CIn": 3, "COut": 8, "K": 5, "S": 1, "P": 4, "D": 2}
+    assert layer(tt.zeros(2, 3, 9, 9)).shape == (2, 8, 9, 9)
+    assert _layer_error(layer, (2, 1, 9, 9)).startswith(
+        "Conv2d[3, 8, 5, 1, 4, 2]: input is Tensor[2, 1, 9, 9], dim 1 is 1, expected CIn = 3"
+    )
+    assert nn.Conv1d(2, 4, 3, padding="same").__shape_params__() == {
+        "CIn": 2,
+        "COut": 4,
+        "K": 3,
+        "S": 1,
+        "P": 1,
+        "D": 1,
+    }
 
 
 @given(

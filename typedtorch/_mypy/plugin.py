@@ -188,7 +188,7 @@ class TypedTorchPlugin(Plugin):
     def _constructor(self, ctx: FunctionSigContext) -> FunctionLike:
         """A layer's constructor: literal sizes in its type (per overload item), and its
         ``__size_constraints__`` checked on them (reported once per call)."""
-        decision = self._literal_sizes(ctx)
+        decision = _same_padding(ctx, self._literal_sizes(ctx))
         self._decide(ctx, None, lambda c: self._constraints(c, decision))
         return _apply(ctx.default_signature, decision)
 
@@ -1118,6 +1118,45 @@ class TypedTorchPlugin(Plugin):
         if result is None:
             return self._unknown(ctx)
         return self._verdict(ctx, ops.Ok(result.dims), SHAPE_ARG)
+
+
+# The convolutions whose `padding="same"` overload leaves the padding P to the plugin,
+# and the positions of their (kernel K, padding P, dilation D) type parameters.
+_SAME_PADDING: Final = frozenset({"typedtorch.nn._conv.Conv2d", "typedtorch.nn._conv.Conv1d"})
+_K, _P, _D = 2, 4, 5
+
+
+def _or_default(t: Type) -> int | None:
+    """A literal size, or the default of a type parameter whose argument was left out
+    (the call's own type variable, not yet replaced by its default)."""
+    p = get_proper_type(t)
+    if isinstance(p, TypeVarType):
+        return literal_int(p.default)
+    return literal_int(p)
+
+
+def _same_padding(ctx: SigContext, decision: Decision | None) -> Decision | None:
+    """``nn.Conv2d(c, o, k, padding="same")``: P is the padding that keeps the size at
+    stride 1, ``D * (K - 1) / 2`` (``conv_padding`` pads the same at run time), where that
+    is a whole number; an even kernel pads one more at the end, and P stays ``Any``."""
+    call = _call(ctx)
+    ret = get_proper_type(decision.ret if decision is not None and decision.ret is not None else None)
+    if call is None or not isinstance(ret, Instance) or ret.type.fullname not in _SAME_PADDING:
+        return decision
+    padding = [
+        e
+        for i, (e, name) in enumerate(zip(call.args, call.arg_names, strict=True))
+        if name == "padding" or (name is None and i == 4)
+    ]
+    if len(padding) != 1 or not isinstance(padding[0], StrExpr) or padding[0].value != "same":
+        return decision
+    k, d = literal_int(ret.args[_K]), _or_default(ret.args[_D])
+    if k is None or d is None or d * (k - 1) % 2 or not isinstance(get_proper_type(ret.args[_P]), AnyType):
+        return decision
+    p = LiteralType(d * (k - 1) // 2, ctx.api.named_generic_type("builtins.int", []))
+    args = [*ret.args[:_P], p, *ret.args[_P + 1 :]]
+    assert decision is not None
+    return replace(decision, ret=ret.copy_modified(args=args))
 
 
 # ------------------------------------------------------------------ signatures

@@ -206,6 +206,25 @@ class Conv2d(RuleChecked, Module, Generic[CIn, COut, K, S, P, D]):
     ) -> None: ...
     @overload
     def __init__(
+        # padding="same" keeps the length (stride 1, as PyTorch requires): the plugin
+        # types P as the padding that does, D * (K - 1) / 2, where that is a whole number.
+        self: Conv2d[CIn, COut, K, Literal[1], Any, D],
+        in_channels: Size[CIn],
+        out_channels: Size[COut],
+        kernel_size: Size[K],
+        stride: Literal[1] = ...,
+        padding: Literal["same"] = ...,
+        dilation: Size[D] = ...,
+        groups: int = 1,
+        bias: bool = True,
+        padding_mode: Literal["zeros"] = "zeros",
+        *,
+        device: str | None = None,
+        dtype: str = "float32",
+        seed: int | None = None,
+    ) -> None: ...
+    @overload
+    def __init__(
         self: Conv2d[CIn, COut, Any, Any, Any, Any],
         in_channels: Size[CIn],
         out_channels: Size[COut],
@@ -252,7 +271,12 @@ class Conv2d(RuleChecked, Module, Generic[CIn, COut, K, S, P, D]):
             (out_channels, in_channels // groups, kh, kw), in_channels // groups * kh * kw, bias, device, dtype, seed
         )
         square = [pair[0] == pair[1] for pair in (self.kernel_size, self.stride, self.dilation)]
-        if all(square) and (padding == "valid" or (isinstance(self.padding, tuple) and square_pad(self.padding))):
+        # "same" with an odd total padding (an even kernel) pads one more at the end:
+        # no single P, so the layer then checks explicitly.
+        even = padding == "same" and len(set(self._pad)) == 1
+        if all(square) and (
+            padding == "valid" or even or (isinstance(self.padding, tuple) and square_pad(self.padding))
+        ):
             self._params = {
                 "CIn": in_channels,
                 "COut": out_channels,
@@ -369,6 +393,25 @@ class Conv1d(RuleChecked, Module, Generic[CIn, COut, K, S, P, D]):
     ) -> None: ...
     @overload
     def __init__(
+        # padding="same" keeps the length (stride 1, as PyTorch requires): the plugin
+        # types P as the padding that does, D * (K - 1) / 2, where that is a whole number.
+        self: Conv1d[CIn, COut, K, Literal[1], Any, D],
+        in_channels: Size[CIn],
+        out_channels: Size[COut],
+        kernel_size: Size[K],
+        stride: Literal[1] = ...,
+        padding: Literal["same"] = ...,
+        dilation: Size[D] = ...,
+        groups: int = 1,
+        bias: bool = True,
+        padding_mode: Literal["zeros"] = "zeros",
+        *,
+        device: str | None = None,
+        dtype: str = "float32",
+        seed: int | None = None,
+    ) -> None: ...
+    @overload
+    def __init__(
         self: Conv1d[CIn, COut, Any, Any, Any, Any],
         in_channels: Size[CIn],
         out_channels: Size[COut],
@@ -419,8 +462,8 @@ class Conv1d(RuleChecked, Module, Generic[CIn, COut, K, S, P, D]):
         self.weight, self.bias = _init_params(
             (out_channels, in_channels // groups, k), in_channels // groups * k, bias, device, dtype, seed
         )
-        if padding == "same":
-            self._params = None
+        if padding == "same" and self._pad[2] != self._pad[3]:
+            self._params = None  # an odd total padding: no single P (see Conv2d)
         else:
             self._params = {"CIn": in_channels, "COut": out_channels, "K": k, "S": s, "P": self._pad[2], "D": d}
 

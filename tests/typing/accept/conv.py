@@ -2,9 +2,10 @@
 
 Each layer states its arithmetic once (``__shape_rule__``); the plugin applies it to
 ``Tensor`` arguments of known sizes, and symbolic sizes (a ``TypeVar`` batch) pass
-through. Settings the rule cannot state (``padding="same"``, a non-square kernel,
-``ceil_mode=True``) and the functional forms give ``Any`` spatial sizes: those lines
-record what the plugin computes today.
+through. ``padding="same"`` is the padding that keeps the size (``D * (K - 1) / 2``,
+where that is a whole number). Settings the rule cannot state (``"same"`` with an even
+kernel, a non-square kernel, ``ceil_mode=True``) give ``Any`` spatial sizes: those
+lines record what the plugin computes today.
 """
 # fmt: off
 # pyright: reportInvalidTypeForm=false
@@ -38,8 +39,12 @@ reveal_type(nn.Conv2d(4, 4, 3, padding=1, groups=4, bias=False)(tt.zeros(2, 4, 1
 reveal_type(nn.Conv2d(16, 32, 1)(tt.zeros(8, 16, 7, 7)))  # R: typedtorch._tensor.Tensor[Literal[8], Literal[32], Literal[7], Literal[7]]
 # The smallest input that fits: output size 1.
 reveal_type(nn.Conv2d(1, 8, 3)(tt.zeros(1, 1, 3, 3)))  # R: typedtorch._tensor.Tensor[Literal[1], Literal[8], Literal[1], Literal[1]]
+# padding="same" (stride 1): the padding that keeps the size, for odd D * (K - 1) too.
+reveal_type(nn.Conv2d(1, 32, 3, padding="same"))  # R: typedtorch.nn._conv.Conv2d[Literal[1], Literal[32], Literal[3], Literal[1], Literal[1], Literal[1]]
+reveal_type(nn.Conv2d(1, 32, 3, padding="same")(x))  # R: typedtorch._tensor.Tensor[Literal[64], Literal[32], Literal[28], Literal[28]]
+reveal_type(nn.Conv2d(1, 32, 5, 1, "same", 3)(x))  # R: typedtorch._tensor.Tensor[Literal[64], Literal[32], Literal[28], Literal[28]]
 # Not computed (the rule cannot state them): channels known, spatial sizes Any.
-reveal_type(nn.Conv2d(1, 32, 3, padding="same")(x))  # R: typedtorch._tensor.Tensor[Literal[64], Literal[32], Any, Any]
+reveal_type(nn.Conv2d(1, 32, 4, padding="same")(x))  # R: typedtorch._tensor.Tensor[Literal[64], Literal[32], Any, Any]
 reveal_type(nn.Conv2d(1, 32, (3, 5))(x))  # R: typedtorch._tensor.Tensor[Literal[64], Literal[32], Any, Any]
 reveal_type(nn.Conv2d(1, 32, 3, padding=(1, 2))(x))  # R: typedtorch._tensor.Tensor[Literal[64], Literal[32], Any, Any]
 # Input of unknown spatial size: the channels are still checked and computed.
@@ -56,7 +61,7 @@ reveal_type(nn.Conv1d(3, 8, 3, dilation=4)(seq))  # R: typedtorch._tensor.Tensor
 reveal_type(nn.Conv1d(3, 8, 3, 2, 1, 2)(seq))  # R: typedtorch._tensor.Tensor[Literal[4], Literal[8], Literal[24]]
 reveal_type(nn.Conv1d(3, 6, 3, groups=3)(seq))  # R: typedtorch._tensor.Tensor[Literal[4], Literal[6], Literal[48]]
 reveal_type(nn.Conv1d(3, 8, 5, padding="valid")(seq))  # R: typedtorch._tensor.Tensor[Literal[4], Literal[8], Literal[46]]
-reveal_type(nn.Conv1d(3, 8, 5, padding="same")(seq))  # R: typedtorch._tensor.Tensor[Literal[4], Literal[8], Any]
+reveal_type(nn.Conv1d(3, 8, 5, padding="same")(seq))  # R: typedtorch._tensor.Tensor[Literal[4], Literal[8], Literal[50]]
 
 # --- MaxPool2d: the stride defaults to the kernel size
 maps = tt.zeros(64, 64, 24, 24)

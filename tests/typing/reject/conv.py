@@ -18,6 +18,7 @@ nn.Conv2d(3, 32, 3)(x)  # E: Conv2d[3, 32, 3, 1, 0, 1]: input is Tensor[64, 1, 2
 nn.Conv2d(32, 64, 3)(nn.Conv2d(1, 16, 3)(x))  # E: Conv2d[32, 64, 3, 1, 0, 1]: input is Tensor[64, 16, 26, 26], dim 1 is 16, expected CIn = 32
 nn.Conv2d(4, 8, 3, groups=2)(tt.zeros(2, 2, 10, 10))  # E: Conv2d[4, 8, 3, 1, 0, 1]: input is Tensor[2, 2, 10, 10], dim 1 is 2, expected CIn = 4
 nn.Conv1d(3, 8, 5)(tt.zeros(4, 8, 50))  # E: Conv1d[3, 8, 5, 1, 0, 1]: input is Tensor[4, 8, 50], dim 1 is 8, expected CIn = 3 (rule 'B CIn L -> B COut ((L + 2 * P - D * (K - 1) - 1) // S + 1)')
+nn.Conv2d(3, 16, 3, padding="same")(x)  # E: Conv2d[3, 16, 3, 1, 1, 1]: input is Tensor[64, 1, 28, 28], dim 1 is 1, expected CIn = 3
 nn.BatchNorm2d(16)(tt.zeros(8, 15, 5, 5))  # E: BatchNorm2d[16]: input is Tensor[8, 15, 5, 5], dim 1 is 15, expected C = 16 (rule 'B C H W -> B C H W')  [shape]
 nn.BatchNorm2d(32)(nn.Conv2d(1, 16, 3)(x))  # E: BatchNorm2d[32]: input is Tensor[64, 16, 26, 26], dim 1 is 16, expected C = 32
 nn.BatchNorm1d(16)(tt.zeros(8, 15))  # E: BatchNorm1d[16]: input is Tensor[8, 15], dim 1 is 15, expected C = 16 (rule 'B C *R -> B C *R')
@@ -98,3 +99,8 @@ def strided_head(images: Tensor[B, L[1], L[28], L[28]]) -> None:
 nn.Linear(2048, 10)(nn.Flatten()(nn.AdaptiveAvgPool2d(1)(tt.zeros(2, 512, 7, 7))))  # E: Linear[2048, 10]: input is Tensor[2, 512], expected Tensor[2, 2048] (last dim: 512 != 2048)
 # Conv1d: the length after a strided convolution, 23 not 50.
 nn.Linear(8 * 50, 10)(nn.Flatten()(nn.Conv1d(3, 8, 5, stride=2)(tt.zeros(4, 3, 50))))  # E: Linear[400, 10]: input is Tensor[4, 184], expected Tensor[4, 400] (last dim: 184 != 400)
+
+
+# padding="same" keeps the size: an annotation of the size without padding is wrong.
+def same_block(images: Tensor[B, L[1], L[28], L[28]]) -> Tensor[B, L[8], L[26], L[26]]:
+    return nn.Conv2d(1, 8, 3, padding="same")(images)  # E: Incompatible return value type (got "Tensor[B, Literal[8], Literal[28], Literal[28]]", expected "Tensor[B, Literal[8], Literal[26], Literal[26]]")
