@@ -192,6 +192,23 @@ def test_reshape_wrong_size(device: str) -> None:
     raises(tt.ShapeError, "view: cannot reshape Tensor[2, 3] (6 elements) into (5,) (5 elements)", lambda: x.view(5))
 
 
+def test_view_needs_a_layout_it_can_view(device: str) -> None:
+    # As PyTorch: a copy here would make writes through the "view" miss the tensor.
+    x = tt.arange(6, device=device).view(2, 3)
+    message = (
+        "view: a tensor of shape (3, 2) laid out by a transpose, permute or expand cannot be viewed as (6,) "
+        "without a copy; use reshape(...), or .contiguous().view(...)"
+    )
+    raises(RuntimeError, message, lambda: x.T.view(6))
+    raises(RuntimeError, message, lambda: x.permute(1, 0).view(-1))
+    assert x.T.contiguous().view(6).tolist() == [0, 3, 1, 4, 2, 5]
+    assert x.T.reshape(6).tolist() == [0, 3, 1, 4, 2, 5]
+    assert x.contiguous() is x  # already row-major: itself, as in PyTorch
+    y = x.view(3, 2)
+    y[0, 0] = 7  # a view: the write reaches x
+    assert x[0, 0].item() == 7
+
+
 def test_transpose_needs_a_matrix(device: str) -> None:
     end = "; use x.mT or x.transpose(d0, d1)"
     raises(tt.ShapeError, ".T needs a matrix (rank 2), got Tensor[3]" + end, lambda: tt.zeros(3, device=device).T)  # type: ignore[misc]

@@ -52,6 +52,15 @@ def a_dim(rank: int, extra: int = 0) -> st.SearchStrategy[int]:
 
 @FEW
 @given(data=st.data(), seed=seeds)
+def test_contiguous_then_view(device: str, data: st.DataObject, seed: int) -> None:
+    shape = data.draw(shapes(min_dims=2, max_dims=4, max_side=3))
+    x = normal(rng_of(seed), shape)
+    check_grad(lambda t: t.transpose(0, -1).contiguous().view(-1), x, device=device)
+    check_grad(lambda t: t.mT.contiguous().view(*shape[:-2], -1) * 1.5, x, device=device)
+
+
+@FEW
+@given(data=st.data(), seed=seeds)
 def test_transpose(device: str, data: st.DataObject, seed: int) -> None:
     shape = data.draw(shapes(min_dims=1, max_dims=4, max_side=3))
     d0, d1 = data.draw(a_dim(len(shape)), label="d0"), data.draw(a_dim(len(shape)), label="d1")

@@ -358,6 +358,7 @@ add("tril", lambda ns, a, k: a.tril(k), lambda d: [d.normal(d.shape(2, 4)), d(st
 add("triu", lambda ns, a, k: ns.triu(a, diagonal=k), lambda d: [d.normal(d.shape(2, 4)), d(st.integers(-2, 2))])
 add("clone", lambda ns, a: a.clone() * a, _one())
 add("contiguous", lambda ns, a: a.contiguous(), _one())
+add("contiguous after permute, view", lambda ns, a: a.transpose(0, -1).contiguous().view(-1) * 2.0, _one(min_dims=2))
 add("detach", lambda ns, a: a.detach() * a, _one())
 add("size and dim", lambda ns, a: [a.size(), a.dim(), a.numel(), a.ndim, len(a)], _one(min_dims=1), grad=False)
 add("iteration", lambda ns, a: list(a), _one(min_dims=1))

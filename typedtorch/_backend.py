@@ -103,6 +103,29 @@ class Backend:
             return bool(inner.flags.writeable)
         return True
 
+    def is_contiguous(self, array: Array) -> bool:
+        """Whether ``array`` is laid out in row-major order (what ``view`` needs)."""
+        flags = getattr(array, "flags", None)
+        if flags is None:
+            flags = getattr(getattr(array, "_array", None), "flags", None)  # array-api-strict
+        return True if flags is None else bool(flags.c_contiguous)
+
+    def shares_memory(self, a: Array, b: Array) -> bool:
+        """Whether ``a`` may be a view of ``b`` (an empty array always may). Bounds only:
+        a fresh copy never overlaps, a view always does."""
+        if a.size == 0:
+            return True
+        if self.is_host:
+            return bool(np.may_share_memory(a, b))
+        if _is_cupy(a):
+            import cupy
+
+            return bool(cupy.may_share_memory(a, b))
+        inner_a, inner_b = getattr(a, "_array", None), getattr(b, "_array", None)  # array-api-strict
+        if inner_a is not None and inner_b is not None:
+            return bool(np.may_share_memory(inner_a, inner_b))
+        return True  # an unknown namespace: assume a view (view then acts as reshape)
+
     def from_host(self, host: HostArray) -> Array:
         """Copy (or, on the CPU, adopt) a numpy array onto this device."""
         if self.is_host:

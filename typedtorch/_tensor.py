@@ -166,7 +166,9 @@ class Tensor(Generic[*S]):
             # As PyTorch: an int64 or float64 gradient would change the dtype of every
             # optimizer step (and clip_grad_norm_'s norm) silently.
             mine, theirs = self._backend.dtype_name(self._data), self._backend.dtype_name(value._data)
-            raise TypeError(f"grad: the gradient is {theirs} but the tensor is {mine}; convert it first (.to(tt.{mine}))")
+            raise TypeError(
+                f"grad: the gradient is {theirs} but the tensor is {mine}; convert it first (.to(tt.{mine}))"
+            )
         self._grad = value._data
 
     @property
@@ -367,8 +369,16 @@ class Tensor(Generic[*S]):
         return _ops.apply1(_ops.Clone(), self)
 
     def contiguous(self) -> Tensor[*S]:
-        """This tensor (typedtorch's arrays need no contiguity; here for ported code)."""
-        return self
+        """This tensor if its memory is in row-major order, else a copy that is (as
+        PyTorch): what ``view`` needs after a ``transpose`` or ``permute``.
+
+        >>> import typedtorch as tt
+        >>> tt.arange(6).view(2, 3).T.contiguous().view(6).tolist()
+        [0, 3, 1, 4, 2, 5]
+        """
+        if self._backend.is_contiguous(self._data):
+            return self
+        return _ops.apply1(_ops.Contiguous(), self)
 
     def requires_grad_(self, requires_grad: _bool = True) -> Tensor[*S]:
         """Mark a leaf as wanting a gradient; returns itself."""

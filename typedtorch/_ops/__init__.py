@@ -82,11 +82,11 @@ from .indexing import GetItem, Take
 from .inplace import inplace
 from .linalg import MatMul
 from .reduction import AMax, LogSumExp, Mean, Prod, Std, Sum, Var, all_any, argext, max_dim, topk
-from .shape import Cat, Expand, Permute, Reshape, Stack, Tri
+from .shape import Cat, Contiguous, Expand, Permute, Reshape, Stack, Tri
 from .softmax import LogSoftmax, Softmax
 
 __all__ = [
-    "AMax", "Abs", "Add", "AsType", "Cat", "Clone", "Cos", "Div", "Exp", "Expand", "FloorDivide", "GetItem", "Log", "Log1p",
+    "AMax", "Abs", "Add", "AsType", "Cat", "Clone", "Contiguous", "Cos", "Div", "Exp", "Expand", "FloorDivide", "GetItem", "Log", "Log1p",
     "LogSoftmax", "LogSumExp", "MatMul", "Maximum", "Mean", "Minimum", "Mul", "Neg", "Permute", "Pow", "PowTensor",
     "Prod", "RPow", "ReLU", "Remainder", "Reshape", "Rsqrt", "Sigmoid", "Sin", "Softmax", "Sqrt", "Stack", "Std", "Sub", "Sum", "Take",
     "Tanh", "ToDevice", "Tri", "Var", "_number", "all_any", "apply1", "apply2", "apply_n", "argext", "cast", "host_number",

@@ -48,6 +48,22 @@ class Reshape(UnaryOp):
         return (self.xp.reshape(g, self.src),)
 
 
+class Contiguous(UnaryOp):
+    """``contiguous()`` of a tensor laid out by a transpose or permute: a row-major copy."""
+
+    __slots__ = ()
+    name = "contiguous"
+    saves_inputs = False
+
+    def forward(self, x: Array) -> Array:
+        # Flattening a strided array copies it in row-major order (in every namespace;
+        # `asarray(copy=True)` would keep the strided order), and the reshape back is a view.
+        return self.xp.reshape(self.xp.reshape(x, (-1,)), tuple(x.shape))
+
+    def backward(self, g: Array) -> tuple[Array | None, ...]:
+        return (g,)
+
+
 class Permute(UnaryOp):
     """``permute``, ``transpose``, ``.mT``, ``.T``: dims reordered (a view)."""
 
