@@ -189,7 +189,7 @@ class TypedTorchPlugin(Plugin):
         """A layer's constructor: literal sizes in its type (per overload item), and its
         ``__size_constraints__`` checked on them (reported once per call)."""
         decision = _same_padding(ctx, self._literal_sizes(ctx))
-        self._decide(ctx, None, lambda c: self._constraints(c, decision))
+        self._decide(ctx, None, lambda c: _strided_same(c) or self._constraints(c, decision))
         return _apply(ctx.default_signature, decision)
 
     def _constraints(self, ctx: SigContext, sizes: Decision | None) -> Decision | None:
@@ -1126,6 +1126,39 @@ _SAME_PADDING: Final = frozenset({"typedtorch.nn._conv.Conv2d", "typedtorch.nn._
 _K, _P, _D = 2, 4, 5
 
 
+def _conv_arg(call: CallExpr, name: str, index: int) -> Expression | None:
+    """A convolution constructor's argument, by keyword or by position."""
+    for i, (e, arg_name) in enumerate(zip(call.args, call.arg_names, strict=True)):
+        if arg_name == name or (arg_name is None and i == index):
+            return e
+    return None
+
+
+def _pads_same(call: CallExpr) -> bool:
+    padding = _conv_arg(call, "padding", 4)
+    return isinstance(padding, StrExpr) and padding.value == "same"
+
+
+def _strided_same(ctx: SigContext) -> Decision | None:
+    """``padding="same"`` with a stride other than 1: refused by PyTorch and at run time,
+    in the same words."""
+    call = _call(ctx)
+    ret = get_proper_type(ctx.default_signature.ret_type)
+    if call is None or not isinstance(ret, Instance) or ret.type.fullname not in _SAME_PADDING or not _pads_same(call):
+        return None
+    stride = _conv_arg(call, "stride", 3)
+    values = _literal_values(ctx.api, stride) if stride is not None else []
+    if not values or all(v == 1 for v in values):
+        return None
+    # As the run time shows it: Conv2d's stride as a pair, Conv1d's as one number.
+    pair = ret.type.name == "Conv2d"
+    shown = (values[0], values[0]) if pair and len(values) == 1 else values[0] if len(values) == 1 else tuple(values)
+    return Decision(
+        error=f"{ret.type.name}: padding='same' is not supported for strided convolutions (stride {shown})",
+        code=SHAPE_ARG,
+    )
+
+
 def _or_default(t: Type) -> int | None:
     """A literal size, or the default of a type parameter whose argument was left out
     (the call's own type variable, not yet replaced by its default)."""
@@ -1143,12 +1176,7 @@ def _same_padding(ctx: SigContext, decision: Decision | None) -> Decision | None
     ret = get_proper_type(decision.ret if decision is not None and decision.ret is not None else None)
     if call is None or not isinstance(ret, Instance) or ret.type.fullname not in _SAME_PADDING:
         return decision
-    padding = [
-        e
-        for i, (e, name) in enumerate(zip(call.args, call.arg_names, strict=True))
-        if name == "padding" or (name is None and i == 4)
-    ]
-    if len(padding) != 1 or not isinstance(padding[0], StrExpr) or padding[0].value != "same":
+    if not _pads_same(call):
         return decision
     k, d = literal_int(ret.args[_K]), _or_default(ret.args[_D])
     if k is None or d is None or d * (k - 1) % 2 or not isinstance(get_proper_type(ret.args[_P]), AnyType):

@@ -19,6 +19,10 @@ nn.Conv2d(32, 64, 3)(nn.Conv2d(1, 16, 3)(x))  # E: Conv2d[32, 64, 3, 1, 0, 1]: i
 nn.Conv2d(4, 8, 3, groups=2)(tt.zeros(2, 2, 10, 10))  # E: Conv2d[4, 8, 3, 1, 0, 1]: input is Tensor[2, 2, 10, 10], dim 1 is 2, expected CIn = 4
 nn.Conv1d(3, 8, 5)(tt.zeros(4, 8, 50))  # E: Conv1d[3, 8, 5, 1, 0, 1]: input is Tensor[4, 8, 50], dim 1 is 8, expected CIn = 3 (rule 'B CIn L -> B COut ((L + 2 * P - D * (K - 1) - 1) // S + 1)')
 nn.Conv2d(3, 16, 3, padding="same")(x)  # E: Conv2d[3, 16, 3, 1, 1, 1]: input is Tensor[64, 1, 28, 28], dim 1 is 1, expected CIn = 3
+
+# --- padding="same" needs stride 1 (PyTorch and the run time refuse it, in these words)
+nn.Conv2d(1, 16, 3, stride=2, padding="same")  # E: Conv2d: padding='same' is not supported for strided convolutions (stride (2, 2))  [shape]
+nn.Conv1d(1, 16, 3, 2, "same")  # E: Conv1d: padding='same' is not supported for strided convolutions (stride 2)  [shape]
 nn.BatchNorm2d(16)(tt.zeros(8, 15, 5, 5))  # E: BatchNorm2d[16]: input is Tensor[8, 15, 5, 5], dim 1 is 15, expected C = 16 (rule 'B C H W -> B C H W')  [shape]
 nn.BatchNorm2d(32)(nn.Conv2d(1, 16, 3)(x))  # E: BatchNorm2d[32]: input is Tensor[64, 16, 26, 26], dim 1 is 16, expected C = 32
 nn.BatchNorm1d(16)(tt.zeros(8, 15))  # E: BatchNorm1d[16]: input is Tensor[8, 15], dim 1 is 15, expected C = 16 (rule 'B C *R -> B C *R')
