@@ -201,6 +201,7 @@ def test_view_needs_a_layout_it_can_view(device: str) -> None:
     )
     raises(RuntimeError, message, lambda: x.T.view(6))
     raises(RuntimeError, message, lambda: x.permute(1, 0).view(-1))
+    raises(RuntimeError, "view_as" + message[4:], lambda: x.T.view_as(tt.zeros(6, device=device)))
     assert x.T.contiguous().view(6).tolist() == [0, 3, 1, 4, 2, 5]
     assert x.T.reshape(6).tolist() == [0, 3, 1, 4, 2, 5]
     assert x.contiguous() is x  # already row-major: itself, as in PyTorch

@@ -58,12 +58,12 @@ def reshape_op(x: AnyTensor, shape: tuple[Any, ...], op: str) -> AnyTensor:
     check_tensor(x, op)
     _raise(_oprules.reshape(op, tuple(x._data.shape), sizes, R))
     out = apply1(Reshape(sizes, op), x)
-    if op == "view" and not x._backend.shares_memory(out._data, x._data):
+    if op in ("view", "view_as") and not x._backend.shares_memory(out._data, x._data):
         # As PyTorch: a view shares memory, and this layout (after a transpose or a
         # permute) cannot give one. Copying instead would make writes through the
         # result miss the tensor, silently.
         raise RuntimeError(
-            f"view: a tensor of shape {tuple(x._data.shape)} laid out by a transpose, permute or expand cannot be "
+            f"{op}: a tensor of shape {tuple(x._data.shape)} laid out by a transpose, permute or expand cannot be "
             f"viewed as {tuple(out._data.shape)} without a copy; use reshape(...), or .contiguous().view(...)"
         )
     return out
