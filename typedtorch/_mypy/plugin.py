@@ -366,9 +366,22 @@ class TypedTorchPlugin(Plugin):
     ) -> Decision | None:
         if not isinstance(ctx, MethodSigContext) or not ctx.args or len(ctx.args[0]) != 1:
             return None
-        a = tensor_shape(ctx.type)
         other = _type_of(ctx.api, ctx.args[0][0], operand=True)
-        b = tensor_shape(other)
+        return self._pair(ctx, ctx.type, other, (other,), op, SHAPE_OPERATOR, elementwise)
+
+    def _pair(
+        self,
+        ctx: SigContext,
+        left: Type,
+        right: Type,
+        accept: tuple[Type, ...],
+        op: Callable[[Shape, Shape], ops.Verdict],
+        code: ErrorCode,
+        elementwise: bool,
+    ) -> Decision | None:
+        """Two tensors by a rule (``a - b``, ``a @ b``, ``tt.maximum(a, b)``); ``accept``
+        are the argument types the call then takes, whatever its overloads spell out."""
+        a, b = tensor_shape(left), tensor_shape(right)
         if a is None or b is None:
             return None
         if not a.fixed or not b.fixed:
@@ -383,15 +396,15 @@ class TypedTorchPlugin(Plugin):
                     b_ = _builder(ctx.api)
                     t = b_.tensor(Instance(info, []), [b_.any_rank(), *known.dims])
                     if t is not None:
-                        return Decision(ret=t)
+                        return Decision(ret=t, accept=accept, loosen=True)
             return self._unknown(ctx)
-        decision = self._verdict(ctx, op(a, b), SHAPE_OPERATOR)
+        decision = self._verdict(ctx, op(a, b), code)
         if decision is not None and decision.error is not None:
-            return replace(decision, accept=(other,))
+            return replace(decision, accept=accept)
         if decision is not None and decision.ret is not None:
-            # Computed by the rule: accept the operand even where no overload spells the
+            # Computed by the rule: accept the operands even where no overload spells the
             # case out (a broadcast batch, `(B, C) - (B, 1)`).
-            return replace(decision, accept=(other,), loosen=True)
+            return replace(decision, accept=accept, loosen=True)
         return decision
 
     def _flatten(self, ctx: SigContext) -> Decision | None:
@@ -818,20 +831,14 @@ class TypedTorchPlugin(Plugin):
         return self._verdict(ctx, ops.matmul(a, b), SHAPE_ARG)
 
     def _elementwise_fn(self, name: str, ctx: SigContext) -> Decision | None:
-        """``tt.maximum(a, b)``, ``tt.remainder``, ...: the broadcasting rule, as for ``a.maximum(b)``."""
+        """``tt.maximum(a, b)``, ``tt.remainder``, ...: the broadcasting rule, as for ``a.maximum(b)``
+        (a number operand is left to the signature's own ``Tensor[*S] | Number``)."""
         call = _call(ctx)
         if call is None or len(call.args) != 2 or any(k != ARG_POS for k in call.arg_kinds):
             return None
-        types = [_type_of(ctx.api, e, operand=True) for e in call.args]
-        a, b = (tensor_shape(t) for t in types)
-        if a is None or b is None:
-            return None  # a number: the signature's own `Tensor[*S] | Number` fits
-        if not a.fixed or not b.fixed:
-            return self._unknown(ctx)
-        decision = self._verdict(ctx, ops.elementwise(name, a, b), SHAPE_ARG)
-        if decision is not None:
-            return replace(decision, accept=tuple(types), loosen=decision.error is None)
-        return decision
+        left, right = (_type_of(ctx.api, e, operand=True) for e in call.args)
+        op = partial(ops.elementwise, name)
+        return self._pair(ctx, left, right, (left, right), op, SHAPE_ARG, elementwise=True)
 
     # -------------------------------------------------------- literal sizes
 
@@ -1134,25 +1141,32 @@ def _conv_arg(call: CallExpr, name: str, index: int) -> Expression | None:
     return None
 
 
-def _pads_same(call: CallExpr) -> bool:
+def _same_conv(ctx: SigContext, t: Type | None) -> tuple[CallExpr, Instance] | None:
+    """The call and the layer type ``t``, when the call builds a convolution with ``padding="same"``."""
+    call = _call(ctx)
+    layer = get_proper_type(t) if t is not None else None
+    if call is None or not isinstance(layer, Instance) or layer.type.fullname not in _SAME_PADDING:
+        return None
     padding = _conv_arg(call, "padding", 4)
-    return isinstance(padding, StrExpr) and padding.value == "same"
+    return (call, layer) if isinstance(padding, StrExpr) and padding.value == "same" else None
 
 
 def _strided_same(ctx: SigContext) -> Decision | None:
     """``padding="same"`` with a stride other than 1: refused by PyTorch and at run time,
     in the same words."""
-    call = _call(ctx)
-    ret = get_proper_type(ctx.default_signature.ret_type)
-    if call is None or not isinstance(ret, Instance) or ret.type.fullname not in _SAME_PADDING or not _pads_same(call):
+    same = _same_conv(ctx, ctx.default_signature.ret_type)
+    if same is None:
         return None
+    call, ret = same
     stride = _conv_arg(call, "stride", 3)
     values = _literal_values(ctx.api, stride) if stride is not None else []
     if not values or all(v == 1 for v in values):
         return None
     # As the run time shows it: Conv2d's stride as a pair, Conv1d's as one number.
-    pair = ret.type.name == "Conv2d"
-    shown = (values[0], values[0]) if pair and len(values) == 1 else values[0] if len(values) == 1 else tuple(values)
+    if len(values) > 1:
+        shown: object = tuple(values)
+    else:
+        shown = (values[0], values[0]) if ret.type.name == "Conv2d" else values[0]
     return Decision(
         error=f"{ret.type.name}: padding='same' is not supported for strided convolutions (stride {shown})",
         code=SHAPE_ARG,
@@ -1172,12 +1186,10 @@ def _same_padding(ctx: SigContext, decision: Decision | None) -> Decision | None
     """``nn.Conv2d(c, o, k, padding="same")``: P is the padding that keeps the size at
     stride 1, ``D * (K - 1) / 2`` (``conv_padding`` pads the same at run time), where that
     is a whole number; an even kernel pads one more at the end, and P stays ``Any``."""
-    call = _call(ctx)
-    ret = get_proper_type(decision.ret if decision is not None and decision.ret is not None else None)
-    if call is None or not isinstance(ret, Instance) or ret.type.fullname not in _SAME_PADDING:
+    same = _same_conv(ctx, decision.ret if decision is not None else None)
+    if same is None:
         return decision
-    if not _pads_same(call):
-        return decision
+    ret = same[1]
     k, d = literal_int(ret.args[_K]), _or_default(ret.args[_D])
     if k is None or d is None or d * (k - 1) % 2 or not isinstance(get_proper_type(ret.args[_P]), AnyType):
         return decision

@@ -271,12 +271,10 @@ class Conv2d(RuleChecked, Module, Generic[CIn, COut, K, S, P, D]):
             (out_channels, in_channels // groups, kh, kw), in_channels // groups * kh * kw, bias, device, dtype, seed
         )
         square = [pair[0] == pair[1] for pair in (self.kernel_size, self.stride, self.dilation)]
-        # "same" with an odd total padding (an even kernel) pads one more at the end:
-        # no single P, so the layer then checks explicitly.
-        even = padding == "same" and len(set(self._pad)) == 1
-        if all(square) and (
-            padding == "valid" or even or (isinstance(self.padding, tuple) and square_pad(self.padding))
-        ):
+        # The rule has one P: the same padding on all four sides ("valid", a square
+        # padding, "same" of an odd kernel; "same" of an even kernel pads one more at the
+        # end). Otherwise the layer checks explicitly.
+        if all(square) and len(set(self._pad)) == 1:
             self._params = {
                 "CIn": in_channels,
                 "COut": out_channels,
@@ -305,10 +303,6 @@ class Conv2d(RuleChecked, Module, Generic[CIn, COut, K, S, P, D]):
 
     def extra_repr(self) -> str:
         return _conv_repr(self)
-
-
-def square_pad(padding: tuple[int, int]) -> bool:
-    return padding[0] == padding[1]
 
 
 def _conv_repr(layer: Conv1d[Any, Any, Any, Any, Any, Any] | Conv2d[Any, Any, Any, Any, Any, Any]) -> str:
